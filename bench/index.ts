@@ -1,0 +1,28 @@
+/**
+ * `npm run bench`: runs every benchmark side by side in one process and prints a report. Each
+ * benchmark module exports `{ name, run(): Promise<string> }` and is listed below.
+ */
+export interface Benchmark {
+    name: string;
+    /** Runs the benchmark and returns its report (plain text, one figure per line). */
+    run(): Promise<string>;
+}
+
+const BENCHMARKS: Array<() => Promise<Benchmark>> = [
+];
+
+async function main(): Promise<void> {
+    const only = process.argv.slice(2);
+    for (const load of BENCHMARKS) {
+        const bench = await load();
+        if (only.length && !only.includes(bench.name)) continue;
+        const started = Date.now();
+        process.stdout.write(`== ${bench.name}\n`);
+        process.stdout.write((await bench.run()).trimEnd() + "\n");
+        process.stdout.write(`(${((Date.now() - started) / 1000).toFixed(1)} s)\n\n`);
+    }
+}
+
+if (require.main === module) {
+    main().catch((err) => { console.error(err); process.exitCode = 1; });
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * `vh`: the command-line face of virtual-hypervisor. It only dispatches to cli/commands/* and turns
+ * errors into one clear sentence plus the detail, with the exit codes of cli/exit.ts.
+ */
+import { COMMANDS } from "./commands/index";
+import type { CliIO } from "./commands/types";
+import { EXIT, UsageError } from "./exit";
+
+function help(): string {
+    const width = Math.max(...COMMANDS.map((c) => c.name.length), 4);
+    const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+    return ["usage: vh <command> [options]", "", "commands:", ...lines, "", "Run `vh <command> --help` for a command's options."].join("\n") + "\n";
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+    const [name, ...rest] = argv;
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+        (name === undefined ? io.stderr : io.stdout).write(help());
+        return name === undefined ? EXIT.USAGE : EXIT.OK;
+    }
+    const command = COMMANDS.find((c) => c.name === name);
+    if (!command) {
+        io.stderr.write(`vh: unknown command ${JSON.stringify(name)}\n\n${help()}`);
+        return EXIT.USAGE;
+    }
+    if (rest.includes("--help")) {
+        io.stdout.write(command.usage.endsWith("\n") ? command.usage : command.usage + "\n");
+        return EXIT.OK;
+    }
+    try {
+        return await command.run(rest, io);
+    } catch (err) {
+        if (err instanceof UsageError) {
+            io.stderr.write(`vh ${name}: ${err.message}\n\n${command.usage}${command.usage.endsWith("\n") ? "" : "\n"}`);
+            return EXIT.USAGE;
+        }
+        throw err;
+    }
+}
+
+if (require.main === module) {
+    const io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+    main(process.argv.slice(2), io).then(
+        (code) => { process.exitCode = code; },
+        (err) => {
+            process.stderr.write(`vh: ${err instanceof Error ? err.message : String(err)}\n`);
+            process.exitCode = EXIT.FAILED;
+        },
+    );
+}
