@@ -34,7 +34,9 @@ export interface BootRequest {
     /** Absolute path of the ISO in the VM's CD drive on the host filesystem; null when empty or absent. */
     cdIsoPath: string | null;
     /** The boot disk (userdevice 0): null when the VM has no disk, `blank` when it was never installed. */
-    disk: null | { blank: true } | { blank: false; system: InstalledSystem };
+    disk: null | { blank: true; sizeBytes: number } | { blank: false; sizeBytes: number; system: InstalledSystem };
+    /** Network devices the guest sees, in VIF device order ("eth0", "eth1", …). */
+    nics: string[];
     product: Product;
     /** Simulated durations, from the host settings (`vh sim --install-seconds`). */
     installSeconds: number;
