@@ -1,0 +1,172 @@
+/**
+ * SFTP upload with the guarantees a resource needs: the free space is checked first (dom0's root
+ * filesystem is small), the bytes go to a temp name in the target directory with many writes in
+ * flight, the result is verified on the host (size + SHA-256 by openssl, else sha256sum), and only
+ * then renamed into place.
+ * A failed upload removes its temp file.
+ */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Readable } from "node:stream";
+import type { SFTPWrapper } from "ssh2";
+import { sh, shellQuote } from "../shell";
+import { withTimeout } from "./deadline";
+import { InsufficientSpaceError, UploadError, UploadIntegrityError } from "./errors";
+import type { SshSession } from "./session";
+import { sha256OfFile } from "./hashFile";
+import { parseDfAvailableBytes, sftpWriteAll, SftpWriteProgress } from "./sftpWrite";
+
+export interface UploadProgress {
+    /** Bytes acknowledged by the host so far. */
+    bytes: number;
+    /** Total bytes, when known. */
+    total?: number;
+    /** Average rate since the start. */
+    bytesPerSecond: number;
+}
+
+export interface UploadOptions {
+    /** Size of a stream source in bytes: enables the free-space check and a progress total. @default - a file's own size; unknown for a stream */
+    size?: number;
+    /** Expected sha256 (hex) of the content, checked against the host's. @default - computed while sending */
+    sha256?: string;
+    /** Progress callback, called at most every 250 ms and once at the end. @default none */
+    onProgress?: (progress: UploadProgress) => void;
+    /** Mode of the placed file. @default 0o644 */
+    mode?: number;
+    /** SFTP writes in flight at once. @default 64 */
+    concurrency?: number;
+    /** Give up when the host acknowledges nothing for this long. @default 60000 */
+    stallTimeoutMs?: number;
+}
+
+export interface UploadResult {
+    remotePath: string;
+    size: number;
+    sha256: string;
+    seconds: number;
+}
+
+const DEFAULT_CONCURRENCY = 64;
+const DEFAULT_STALL_MS = 60_000;
+/** Deadline of a single SFTP request that does no bulk I/O (stat, rename). */
+const SFTP_REPLY_MS = 30_000;
+/** Hashing on dom0 runs at ≥ 100 MB/s; allow 20 MB/s plus a minute before calling it hung. */
+const HASH_BYTES_PER_MS = 20_000;
+
+/**
+ * Uploads a local file (path) or a stream to `remotePath` (absolute) on the session's host.
+ * An existing file at `remotePath` is replaced atomically.
+ */
+export async function upload(
+    session: SshSession,
+    source: string | Readable,
+    remotePath: string,
+    options: UploadOptions = {},
+): Promise<UploadResult> {
+    const started = Date.now();
+    const fail = (detail: string, cause?: unknown) => new UploadError(session.target, remotePath, detail, { cause });
+    if (!path.posix.isAbsolute(remotePath) || remotePath.endsWith("/") || remotePath.split("/").includes("..")) {
+        throw fail(`the remote path must be an absolute file path without "..", got ${JSON.stringify(remotePath)}`);
+    }
+    shellQuote(remotePath, "remote path");
+    const dir = path.posix.dirname(remotePath);
+    const size = options.size ?? (typeof source === "string" ? (await fs.promises.stat(source)).size : undefined);
+
+    const available = await freeBytes(session, dir, remotePath);
+    if (size !== undefined && size > available) {
+        throw new InsufficientSpaceError(session.target, remotePath, dir, size, available);
+    }
+
+    const temp = `${dir}/.${path.posix.basename(remotePath)}.vh-upload-${crypto.randomBytes(4).toString("hex")}`;
+    const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_MS;
+    try {
+        return await session.withSftp(Date.now() + stallTimeoutMs, `upload to ${remotePath}`, async (sftp) => {
+            const stream = typeof source === "string" ? fs.createReadStream(source, { highWaterMark: 1 << 20 }) : source;
+            const onProgress = options.onProgress;
+            const progress = onProgress && ((p: SftpWriteProgress) => onProgress({
+                bytes: p.bytes,
+                total: size,
+                bytesPerSecond: p.bytes / Math.max(0.001, (Date.now() - started) / 1000),
+            }));
+            // A file is hashed on a worker thread while it is sent; a stream is hashed as it passes.
+            const fileHash = typeof source === "string" && !options.sha256 ? sha256OfFile(source) : undefined;
+            fileHash?.catch(() => undefined); // awaited below; a failed read also fails the transfer
+            let sent: { bytes: number; sha256?: string };
+            try {
+                sent = await sftpWriteAll(sftp, temp, stream, {
+                    mode: options.mode ?? 0o644,
+                    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+                    stallTimeoutMs,
+                    hash: typeof source !== "string" && !options.sha256,
+                    onProgress: progress,
+                });
+            } catch (err) {
+                // SFTP reports ENOSPC as a bare "Failure"; look at the filesystem to say what it was.
+                const left = await freeBytes(session, dir, remotePath).catch(() => undefined);
+                if (left !== undefined && left < 1024 * 1024) {
+                    throw new InsufficientSpaceError(session.target, remotePath, dir, size, left, { cause: err });
+                }
+                throw fail(`writing ${temp} failed: ${(err as Error).message}`, err);
+            }
+            const expected = { size: size ?? sent.bytes, sha256: options.sha256?.toLowerCase() ?? (await fileHash) ?? sent.sha256 ?? "" };
+            const actual = await remoteDigest(session, sftp, temp, sent.bytes);
+            if (actual.size !== expected.size || actual.sha256 !== expected.sha256) {
+                throw new UploadIntegrityError(session.target, remotePath, expected, actual);
+            }
+            await rename(session, sftp, temp, remotePath);
+            return { remotePath, size: actual.size, sha256: actual.sha256, seconds: (Date.now() - started) / 1000 };
+        });
+    } catch (err) {
+        const cleanup = await session.run(sh`rm -f -- ${temp}`, { idempotent: true, timeoutMs: 30_000 }).catch((e: Error) => e);
+        if (cleanup instanceof Error || cleanup.exitCode !== 0) {
+            const why = cleanup instanceof Error ? cleanup.message : cleanup.stderr.trim();
+            if (err instanceof Error) err.message += `\n(the temporary file ${temp} could not be removed: ${why})`;
+        }
+        if (err instanceof UploadError) throw err;
+        throw fail((err as Error).message, err);
+    }
+}
+
+/** Free bytes in `dir` per `df -Pk` (POSIX format, one line per filesystem, sizes in KiB). */
+async function freeBytes(session: SshSession, dir: string, remotePath: string): Promise<number> {
+    const result = await session.run(sh`df -Pk -- ${dir}`, { idempotent: true, timeoutMs: 30_000 });
+    const available = result.exitCode === 0 ? parseDfAvailableBytes(result.stdout) : undefined;
+    if (available === undefined) {
+        throw new UploadError(session.target, remotePath,
+            `cannot check free space of the target directory ${dir} (does it exist?): ${(result.stderr || result.stdout).trim()}`);
+    }
+    return available;
+}
+
+async function remoteDigest(session: SshSession, sftp: SFTPWrapper, file: string, bytes: number): Promise<{ size: number; sha256: string }> {
+    const stats = await withTimeout(
+        new Promise<{ size: number }>((resolve, reject) => sftp.stat(file, (e, s) => (e ? reject(e) : resolve(s)))),
+        SFTP_REPLY_MS,
+        () => new Error(`timed out after ${SFTP_REPLY_MS} ms waiting for the host to stat ${file}`),
+    );
+    // openssl's SHA-256 uses the CPU's SHA extensions and runs 3-4× faster than coreutils'
+    // sha256sum (0.7 s vs 2.5 s for 700 MB here); dom0 has both, other hosts may lack openssl.
+    const command = sh`if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r ${file}; else sha256sum -- ${file}; fi`;
+    const hashed = await session.runOrThrow(command, { idempotent: true, timeoutMs: 60_000 + bytes / HASH_BYTES_PER_MS });
+    const sha256 = /^\\?([0-9a-f]{64})\b/.exec(hashed.stdout)?.[1];
+    if (!sha256) throw new Error(`unexpected sha256sum output for ${file}: ${JSON.stringify(hashed.stdout.slice(0, 200))}`);
+    return { size: stats.size, sha256 };
+}
+
+/** Atomic replace: OpenSSH's posix-rename extension, else `mv -f` (same directory, same filesystem). */
+async function rename(session: SshSession, sftp: SFTPWrapper, from: string, to: string): Promise<void> {
+    const viaSftp = await withTimeout(
+        new Promise<boolean>((resolve) => {
+            try {
+                sftp.ext_openssh_rename(from, to, (err) => resolve(!err));
+            } catch {
+                resolve(false); // the server does not offer posix-rename@openssh.com
+            }
+        }),
+        SFTP_REPLY_MS,
+        () => new Error(`timed out after ${SFTP_REPLY_MS} ms waiting for the host to rename ${from} to ${to}`),
+    );
+    if (!viaSftp) await session.runOrThrow(sh`mv -f -- ${from} ${to}`, { timeoutMs: 30_000 });
+}
