@@ -42,6 +42,20 @@ export interface Product {
     legacyVmFields: boolean;
     /** Minimum primary disk the installer accepts, in GB (host-installer constants.py). */
     minPrimaryDiskGB: number;
+    /**
+     * Which xapi source line the simulated `xe` follows, oldest first: 0 = 1.14-lcm (XenServer 7.1),
+     * 1 = 1.249-lcm (CH 8.2), 2 = 24.39-lcm (XCP-ng 8.3), 3 = v25.6 (XenServer 8). Record field
+     * lists, parsers and doc strings differ between them.
+     */
+    xapiGeneration: 0 | 1 | 2 | 3;
+    /** Dom0 kernel version in software-version:linux. */
+    linuxVersion: string;
+    /** Build date in software-version:date. */
+    buildDate: string;
+    /** Type of the installer-created "Local storage" SR. */
+    localSrType: "lvm" | "ext";
+    /** Name of the tools ISO in the tools SR; null when the product ships none on the host. */
+    toolsIso: string | null;
 }
 
 const TEMPLATE_BOOT_DC = { order: "dc" };
@@ -68,6 +82,11 @@ export const PRODUCTS: Record<ProductId, Product> = {
         networkCreateOptional: ["name-description", "MTU"],
         legacyVmFields: true,
         minPrimaryDiskGB: 46,
+        xapiGeneration: 0,
+        linuxVersion: "4.4.0+2",
+        buildDate: "2017-02-09",
+        localSrType: "lvm",
+        toolsIso: "xs-tools.iso",
     },
     "citrix-hypervisor-8.2": {
         id: "citrix-hypervisor-8.2",
@@ -89,6 +108,11 @@ export const PRODUCTS: Record<ProductId, Product> = {
         networkCreateOptional: ["name-description", "MTU", "bridge", "managed"],
         legacyVmFields: false,
         minPrimaryDiskGB: 46,
+        xapiGeneration: 1,
+        linuxVersion: "4.19.0+1",
+        buildDate: "2022-01-19",
+        localSrType: "lvm",
+        toolsIso: "guest-tools.iso",
     },
     "xenserver-8.4": {
         id: "xenserver-8.4",
@@ -110,6 +134,11 @@ export const PRODUCTS: Record<ProductId, Product> = {
         networkCreateOptional: ["name-description", "MTU", "bridge", "managed"],
         legacyVmFields: false,
         minPrimaryDiskGB: 46,
+        xapiGeneration: 3,
+        linuxVersion: "4.19.0+1",
+        buildDate: "2025-02-10",
+        localSrType: "ext",
+        toolsIso: null,
     },
     "xcp-ng-8.3": {
         id: "xcp-ng-8.3",
@@ -131,6 +160,11 @@ export const PRODUCTS: Record<ProductId, Product> = {
         networkCreateOptional: ["name-description", "MTU", "bridge", "managed"],
         legacyVmFields: false,
         minPrimaryDiskGB: 46,
+        xapiGeneration: 2,
+        linuxVersion: "4.19.0+1",
+        buildDate: "2024-10-02",
+        localSrType: "ext",
+        toolsIso: "guest-tools.iso",
     },
 };
 

@@ -223,22 +223,32 @@ function gunzipOneMember(buf: Buffer): { data: Buffer; consumed: number } {
 
 /**
  * A bzip2 stream ends with the 48-bit end-of-stream magic 0x177245385090 (at any bit offset),
- * a 32-bit CRC, and padding to the next byte.
+ * a 32-bit CRC, and padding to the next byte. Scanning bit by bit is far too slow for a 300 MB
+ * install.img, so for each of the 8 bit shifts the 5 whole bytes the magic must contain are found
+ * with Buffer.indexOf and only the partial bytes around them are checked.
  */
 function bzip2StreamLength(buf: Buffer): number {
     const MAGIC = 0x177245385090n;
-    const MASK = (1n << 48n) - 1n;
-    let window = 0n;
-    for (let byte = 4; byte < buf.length; byte++) {
-        for (let bit = 7; bit >= 0; bit--) {
-            window = ((window << 1n) | BigInt((buf[byte] >> bit) & 1)) & MASK;
-            if (window === MAGIC) {
-                const endBit = byte * 8 + (7 - bit) + 1 + 32;
-                return Math.ceil(endBit / 8);
-            }
+    let best = -1;
+    for (let shift = 0; shift < 8; shift++) {
+        // The magic seen through a 7-byte window whose first bit is `shift` bits before the magic.
+        const window = MAGIC << BigInt(8 - shift);
+        const bytes = Buffer.alloc(7);
+        for (let i = 0; i < 7; i++) bytes[i] = Number((window >> BigInt(8 * (6 - i))) & 0xffn);
+        const firstMask = 0xff >> shift; // bits of window byte 0 that belong to the magic
+        const lastMask = (0xff << (8 - shift)) & 0xff; // bits of window byte 6 that belong to it
+        const needle = bytes.subarray(1, 6);
+        for (let at = buf.indexOf(needle, 5); at >= 0; at = buf.indexOf(needle, at + 1)) {
+            const start = at - 1;
+            if (start + 7 > buf.length) break;
+            if ((buf[start] & firstMask) !== bytes[0] || (buf[start + 6] & lastMask) !== bytes[6]) continue;
+            const endBit = start * 8 + shift + 48 + 32; // magic, then the 32-bit stream CRC
+            const end = Math.ceil(endBit / 8);
+            if (best < 0 || end < best) best = end;
+            break;
         }
     }
-    return buf.length;
+    return best < 0 ? buf.length : Math.min(best, buf.length);
 }
 
 /** Walks a zstd frame (header, then blocks until the last-block flag, then the optional checksum). */

@@ -34,7 +34,7 @@ function loadImplementation(kind: string): pulumi.dynamic.ResourceProvider {
                 break;
             }
             if (dir === path.dirname(dir)) {
-                throw new Error(`cannot load the virtual-hypervisor provider from ${process.cwd()}: install the virtual-hypervisor package in this project (npm install virtual-hypervisor)`);
+                throw new Error(`cannot load the virtual-hypervisor provider from ${process.cwd()}: install the virtual-hypervisor package in this project (npm install virtual-hypervisor)`, { cause: err });
             }
         }
     }

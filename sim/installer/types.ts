@@ -22,6 +22,11 @@ export interface InstalledSystem {
     firstBootHalts: boolean;
     /** True once that first-boot step has run (it disables itself, as the seed's does). */
     firstBootDone: boolean;
+    /**
+     * True when the halting first-boot step never disables itself (a systemd unit without
+     * `systemctl disable`), so it halts the machine at every boot, not just the first. @default false
+     */
+    firstBootRepeats?: boolean;
     /** Unix ms when the installation finished. */
     installedAt: number;
 }
@@ -37,6 +42,8 @@ export interface BootRequest {
     disk: null | { blank: true; sizeBytes: number } | { blank: false; sizeBytes: number; system: InstalledSystem };
     /** Network devices the guest sees, in VIF device order ("eth0", "eth1", …). */
     nics: string[];
+    /** MAC addresses of `nics`, same order, for `<admin-interface hwaddr=…>`. @default unknown */
+    macs?: string[];
     product: Product;
     /** Simulated durations, from the host settings (`vh sim --install-seconds`). */
     installSeconds: number;

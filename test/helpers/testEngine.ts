@@ -57,8 +57,14 @@ export interface RunResult {
 
 const isDynamic = (type: string) => type.startsWith("pulumi-nodejs:dynamic");
 
-/** Splits secret envelopes out of a value: returns the plain value and whether any part was secret. */
+const { isUnknown } = require("@pulumi/pulumi/output");
+
+/**
+ * Turns registered inputs into what the engine sends a provider: secret envelopes unwrapped
+ * (reporting whether any part was secret) and unknown values as the plain sentinel string.
+ */
 function unwrapSecrets(value: any): { value: any; secret: boolean } {
+    if (isUnknown(value)) return { value: rpc.unknownValue, secret: false };
     if (Array.isArray(value)) {
         const parts = value.map(unwrapSecrets);
         return { value: parts.map((p) => p.value), secret: parts.some((p) => p.secret) };
@@ -216,6 +222,8 @@ export class TestEngine {
     }
 
     private monitor(preview: boolean, ops: Operation[], errors: Error[], seen: Set<string>) {
+        // The SDK calls the monitor's methods unbound, so they reach the engine through this alias.
+        // eslint-disable-next-line @typescript-eslint/no-this-alias
         const engine = this;
         const urnOf = (parent: string, type: string, name: string) => {
             const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
