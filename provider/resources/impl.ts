@@ -1,0 +1,12 @@
+/**
+ * The registry the serialized provider shims load (shim.ts: `providers[kind]` from
+ * dist/provider/resources/impl.js). Lazy getters: a host serving one kind of resource loads only
+ * that implementation.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+export const providers: Record<string, pulumi.dynamic.ResourceProvider> = {
+    get ToolboxGateway() {
+        return require("./toolboxGateway/provider").provider;
+    },
+};

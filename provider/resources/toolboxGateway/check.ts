@@ -1,0 +1,72 @@
+/**
+ * check(): validates every input at once and applies the defaults, so state always holds explicit
+ * values (an omitted default and the same value written out then diff as equal). Values not known
+ * yet (preview) are skipped: Pulumi sends them as UNKNOWN, whatever their declared type.
+ */
+import { defaultStateDir, GATEWAY_DEFAULTS, validateGatewayFields } from "../../gateway";
+import { ConnectionArgs, ConnectionArgsError, resolveConnectionArgs } from "../../ssh";
+
+/** pulumi.runtime.unknownValue: how the engine sends a value that is not known during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+    return value === UNKNOWN;
+}
+
+/** Whether `value` is, or contains, an unknown. */
+export function containsUnknown(value: unknown): boolean {
+    if (isUnknown(value)) return true;
+    if (Array.isArray(value)) return value.some(containsUnknown);
+    if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+    return false;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface CheckFailure {
+    property: string;
+    reason: string;
+}
+
+export function checkInputs(news: Record<string, any>): { inputs: Record<string, any>; failures: CheckFailure[] } {
+    const failures: CheckFailure[] = [];
+    const add = (property: string, reason: string) => failures.push({ property, reason });
+    const known = (v: unknown) => v !== undefined && !isUnknown(v);
+
+    for (const key of ["lab", "toolboxVm", "homeNetwork", "toolbox"]) {
+        if (news[key] === undefined || news[key] === null) add(key, `${key} is required`);
+    }
+    if (known(news.toolboxVm) && (typeof news.toolboxVm !== "string" || news.toolboxVm.trim() === "" || /[\0\n\r]/.test(news.toolboxVm))) {
+        add("toolboxVm", `toolboxVm must be the uuid or name-label of the toolbox VM (one line, not empty), got ${JSON.stringify(news.toolboxVm)}`);
+    }
+    if (known(news.homeNetwork) && (typeof news.homeNetwork !== "string" || !UUID.test(news.homeNetwork))) {
+        add("homeNetwork", `homeNetwork must be the uuid of the home network, like "3fa9c1d2-…", got ${JSON.stringify(news.homeNetwork)}`);
+    }
+    failures.push(...validateGatewayFields(news, undefined, isUnknown));
+    for (const key of ["toolbox", "connection"] as const) {
+        const value = news[key];
+        if (value === undefined || value === null || containsUnknown(value)) continue;
+        if (typeof value !== "object") {
+            add(key, `${key} must be an SSH connection { host, port, user, password | privateKey, hostKey }, got ${typeof value}`);
+            continue;
+        }
+        try {
+            resolveConnectionArgs(value as ConnectionArgs);
+        } catch (err) {
+            // The problems name fields and rules, never the secret values themselves.
+            if (!(err instanceof ConnectionArgsError)) throw err;
+            for (const problem of err.problems) add(key, `${key}: ${problem}`);
+        }
+    }
+
+    const inputs: Record<string, any> = {
+        ...news,
+        gatewayCidr: news.gatewayCidr ?? GATEWAY_DEFAULTS.gatewayCidr,
+        natBackend: news.natBackend ?? GATEWAY_DEFAULTS.natBackend,
+        serviceManager: news.serviceManager ?? GATEWAY_DEFAULTS.serviceManager,
+        hosts: news.hosts ?? [],
+    };
+    if (inputs.stateDir === undefined && typeof news.lab === "string" && !isUnknown(news.lab)) inputs.stateDir = defaultStateDir(news.lab);
+    if (typeof inputs.stateDir === "string" && !isUnknown(inputs.stateDir)) inputs.stateDir = inputs.stateDir.replace(/(.)\/+$/, "$1");
+    return { inputs, failures };
+}
