@@ -9,6 +9,9 @@ export interface Benchmark {
 }
 
 const BENCHMARKS: Array<() => Promise<Benchmark>> = [
+    async () => (require("./remaster") as typeof import("./remaster")).remasterBenchmark,
+    async () => (require("./ssh") as typeof import("./ssh")).sshBenchmark,
+    async () => (require("./simXe") as typeof import("./simXe")).simXeBenchmark,
 ];
 
 async function main(): Promise<void> {

@@ -23,6 +23,11 @@ export interface StandinIsoOptions {
     compression?: "gzip" | "bzip2" | "zstd" | "xz";
     /** Files of the installer root filesystem. @default a tiny tree with /init and an installer README */
     rootfs?: OverlayFile[];
+    /**
+     * The exact bytes of install.img (e.g. a prefix-form image with an appended overlay); replaces
+     * `rootfs` and `compression`. @default built from `rootfs`
+     */
+    installImg?: Buffer;
     /** Replaces the generated boot configs (e.g. to make the Xen entry the default). */
     configs?: Partial<BootConfigs>;
     /** Dom0 kernel and Xen to put in boot/; @default small placeholder files (enough for everything but booting) */
@@ -32,6 +37,8 @@ export interface StandinIsoOptions {
     fillerMiB?: number;
     /** @default "XenServer-8.4.0" */
     volumeId?: string;
+    /** Write a Joliet tree (real installer ISOs have one). @default true */
+    joliet?: boolean;
 }
 
 const ISOLINUX_DIR = "/usr/lib/ISOLINUX";
@@ -58,14 +65,20 @@ export function buildStandinIso(options: StandinIsoOptions): string {
         }
         put("boot/isolinux/isolinux.bin", fs.readFileSync(path.join(ISOLINUX_DIR, "isolinux.bin")));
         put("boot/isolinux/isolinux.cfg", configs.isolinux);
+        put("boot/isolinux/pg_main", "stand-in installer boot menu\n");
+        put("boot/isolinux/pg_help", "stand-in installer boot help\n");
         put("boot/vmlinuz", options.kernel ? fs.readFileSync(options.kernel) : "stand-in dom0 kernel\n");
         put("boot/xen.gz", options.xen ? fs.readFileSync(options.xen) : zlib.gzipSync("stand-in xen\n"));
-        if (flavor !== "xenserver-7.1") {
+        if (flavor === "xcp-ng-8.3") {
             put("boot/alt/vmlinuz", options.kernel ? fs.readFileSync(options.kernel) : "stand-in alt kernel\n");
             put("boot/memtest.bin", "stand-in memtest\n");
+            put("boot/memtest.efi", "stand-in memtest\n");
+        } else {
+            put("boot/isolinux/memtest", "stand-in memtest\n");
         }
-        put("install.img", installImg(options.rootfs ?? DEFAULT_ROOTFS, options.compression ?? "bzip2"));
+        put("install.img", options.installImg ?? installImg(options.rootfs ?? DEFAULT_ROOTFS, options.compression ?? "bzip2"));
         put("EFI/xenserver/grub.cfg", configs.grub);
+        for (const [rel, text] of Object.entries(configs.extraGrub ?? {})) put(rel, text);
         const grubEfi = grubEfiImage();
         put("EFI/xenserver/grubx64.efi", fs.readFileSync(grubEfi));
         put("boot/efiboot.img", efibootImage(grubEfi, configs.grubEfiboot));
@@ -81,7 +94,8 @@ export function buildStandinIso(options: StandinIsoOptions): string {
         }
         fs.rmSync(options.out, { force: true });
         execFileSync("xorriso", [
-            "-as", "mkisofs", "-o", options.out, "-quiet", "-r", "-J", "-joliet-long", "-V", options.volumeId ?? "XenServer-8.4.0",
+            "-as", "mkisofs", "-o", options.out, "-quiet", "-r", ...(options.joliet === false ? [] : ["-J", "-joliet-long"]),
+            "-V", options.volumeId ?? "XenServer-8.4.0",
             "-isohybrid-mbr", path.join(ISOLINUX_DIR, "isohdpfx.bin"),
             "-c", "boot/isolinux/boot.cat", "-b", "boot/isolinux/isolinux.bin", "-no-emul-boot", "-boot-load-size", "4", "-boot-info-table",
             "-eltorito-alt-boot", "-e", "boot/efiboot.img", "-no-emul-boot", "-isohybrid-gpt-basdat",
@@ -113,21 +127,21 @@ export function installImg(files: OverlayFile[], compression: "gzip" | "bzip2" |
 
 let cachedGrubEfi: string | undefined;
 
-/** A GRUB x86_64-efi image that finds the ISO's EFI/xenserver/grub.cfg (built once per process). */
+/**
+ * A GRUB x86_64-efi image built like XCP-ng's (`grub-mkimage --prefix '()/EFI/xenserver'`): with no
+ * embedded config it reads grub.cfg from /EFI/xenserver on the device it was loaded from, which on
+ * a UEFI CD boot is the El Torito FAT image. All modules the shipped configs use are built in.
+ * Built once per process.
+ */
 function grubEfiImage(): string {
     if (cachedGrubEfi && fs.existsSync(cachedGrubEfi)) return cachedGrubEfi;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vh-grub-"));
-    const early = path.join(dir, "early.cfg");
-    fs.writeFileSync(early, [
-        "search --no-floppy --file --set=root /EFI/xenserver/grub.cfg",
-        "set prefix=($root)/EFI/xenserver",
-        "configfile ($root)/EFI/xenserver/grub.cfg",
-        "",
-    ].join("\n"));
     const out = path.join(dir, "bootx64.efi");
-    execFileSync("grub-mkimage", ["-O", "x86_64-efi", "-o", out, "-p", "/EFI/xenserver", "-c", early,
-        "part_gpt", "part_msdos", "iso9660", "fat", "normal", "configfile", "search", "search_fs_file", "linux", "multiboot2",
-        "gzio", "serial", "terminal", "echo", "test", "ls", "cat", "all_video", "efi_gop", "boot", "reboot", "halt"]);
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    execFileSync("grub-mkimage", ["-O", "x86_64-efi", "-o", out, "-p", "()/EFI/xenserver",
+        "part_gpt", "part_msdos", "iso9660", "fat", "ext2", "normal", "configfile", "search", "search_fs_file", "search_fs_uuid",
+        "search_label", "linux", "multiboot2", "chain", "gzio", "serial", "terminal", "echo", "test", "ls", "cat",
+        "all_video", "efi_gop", "efi_uga", "video_bochs", "video_cirrus", "boot", "reboot", "halt"]);
     cachedGrubEfi = out;
     return out;
 }
@@ -156,4 +170,52 @@ function fillPseudoRandom(buf: Buffer, seed: number): void {
         x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
         buf.writeUInt32LE(x, i);
     }
+}
+
+/** Reads one file out of an ISO with osirrox (for checking a remastered image). */
+export function readIsoFile(iso: string, isoPath: string): Buffer {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vh-isofile-"));
+    try {
+        const out = path.join(dir, "file");
+        execFileSync("xorriso", ["-osirrox", "on", "-indev", iso, "-extract", isoPath, out], { stdio: ["ignore", "ignore", "pipe"] });
+        return fs.readFileSync(out);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/** Reads one file inside the ISO's FAT El Torito image (e.g. "/EFI/xenserver/grub.cfg"). */
+export function readEfibootFile(iso: string, fatPath: string, image = "/boot/efiboot.img"): Buffer {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vh-efiboot-"));
+    try {
+        const img = path.join(dir, "efiboot.img");
+        fs.writeFileSync(img, readIsoFile(iso, image));
+        return execFileSync("mtype", ["-i", img, `::${fatPath}`], { env: { ...process.env, MTOOLS_SKIP_CHECK: "1" } });
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/**
+ * `xorriso -report_el_torito plain -report_system_area plain` with what legitimately moves when
+ * files change size replaced by placeholders: block addresses, the image size, and the GPT GUIDs
+ * (xorriso derives them from the volume timestamp). Everything else (boot images, platforms, load
+ * sizes, options, partition types and paths, isohybrid geometry) is left for comparison.
+ */
+export function bootRecordReport(iso: string): string {
+    const out = execFileSync("xorriso", ["-indev", iso, "-report_el_torito", "plain", "-report_system_area", "plain"],
+        { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    return out.split("\n")
+        .filter((l) => !/^GPT (disk|partition) GUID/.test(l))
+        .map((l) => l
+            .replace(/^(El Torito catalog\s*:\s*)\d+/, "$1<lba>")
+            .replace(/^(El Torito boot img\s*:.*\s)\d+$/, "$1<lba>")
+            .replace(/^(ISO image size\/512\s*:\s*)\d+/, "$1<size>")
+            .replace(/^(MBR partition\s*:\s*\d+\s+\S+\s+\S+\s+)0(\s+)\d+$/, "$10$2<size>")
+            .replace(/^(MBR partition\s*:\s*\d+\s+\S+\s+\S+\s+)[1-9]\d*(\s+\d+)$/, "$1<lba>$2")
+            .replace(/^(GPT lba range\s*:\s*\d+\s+)\d+\s+\d+$/, "$1<size> <size>")
+            .replace(/^(GPT start and size\s*:\s*\d+\s+)0(\s+)\d+$/, "$10$2<size>")
+            .replace(/^(GPT start and size\s*:\s*\d+\s+)[1-9]\d*(\s+\d+)$/, "$1<lba>$2")
+            .replace(/\s+/g, " ")) // column alignment follows the width of the numbers
+        .join("\n");
 }
