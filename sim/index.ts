@@ -10,3 +10,4 @@ export { DEFAULT_SETTINGS, STATE_DIR_ENV, SimSettings } from "./settings";
 export { PRODUCTS, resolveProduct, DEFAULT_PRODUCT, Product, ProductId } from "./products";
 export { runXe, XeIo } from "./xe/main";
 export { STATE_FILE, loadDb } from "./model/store";
+export { markGuestPvDrivers, DEFAULT_GUEST_TOOLS, GuestToolsOptions, GuestToolsError } from "./guest/tools";

@@ -1,5 +1,6 @@
 /**
- * Network and VIF operations (xapi_network.ml, xapi_vif_helpers.ml).
+ * Network and VIF operations (xapi_network.ml, xapi_vif_helpers.ml create/destroy); VIF plug and
+ * unplug are in ./vif.
  */
 import type { Ctx } from "../xe/context";
 import { ApiError, OcamlFailure } from "../xe/errors";
@@ -74,7 +75,8 @@ export function vifCreate(c: Ctx, a: { vm: Ref; network: Ref; device: string; ma
 export function vifDestroy(c: Ctx, vif: Ref): void {
     const rec = c.get("vif", vif);
     const vm = c.db.vm[rec.VM];
-    if (vm && vm.power_state === "running" && rec.currently_attached) {
+    // Helpers.is_running: the VM has a domain (running or paused).
+    if (vm && vm.domid !== -1 && rec.currently_attached) {
         throw new ApiError("OPERATION_NOT_ALLOWED", ["VIF currently attached to a running VM"]);
     }
     delete c.db.vif[vif];

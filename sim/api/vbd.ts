@@ -1,7 +1,7 @@
 /**
- * VBD operations (xapi_vbd.ml, xapi_vbd_helpers.ml). Simulated guests never run PV drivers, so a
- * hot-plug into a running HVM guest fails the way it does for an HVM guest without tools; devices
- * are attached when the VM (re)starts.
+ * VBD operations (xapi_vbd.ml, xapi_vbd_helpers.ml): create, destroy, eject, insert. Plug and
+ * unplug, which depend on the guest's PV drivers, are in ./vbdOps; a VM's VBDs are attached when it
+ * (re)starts.
  */
 import type { Ctx } from "../xe/context";
 import { ApiError } from "../xe/errors";
@@ -72,25 +72,6 @@ export function vbdDestroy(c: Ctx, vbd: Ref): void {
     }
     delete c.db.vbd[vbd];
     c.invalidate();
-}
-
-/** VBD.plug: only into a running VM, and an HVM guest without PV drivers cannot hot-plug. */
-export function vbdPlug(c: Ctx, vbd: Ref): void {
-    const r = c.get("vbd", vbd);
-    const vm = c.get("vm", r.VM);
-    if (r.currently_attached) throw new ApiError("DEVICE_ALREADY_ATTACHED", [vbd]);
-    if (vm.power_state !== "running") throw new ApiError("VM_BAD_POWER_STATE", [r.VM, "running", vm.power_state]);
-    if (vm.domain_type === "hvm") throw new ApiError("VM_MISSING_PV_DRIVERS", [r.VM]);
-    r.currently_attached = true;
-    r.device = linuxDevice(c.gen, r.userdevice);
-}
-
-export function vbdUnplug(c: Ctx, vbd: Ref): void {
-    const r = c.get("vbd", vbd);
-    const vm = c.get("vm", r.VM);
-    if (!r.currently_attached) throw new ApiError("DEVICE_ALREADY_DETACHED", [vbd]);
-    if (vm.domain_type === "hvm") throw new ApiError("VM_MISSING_PV_DRIVERS", [r.VM]);
-    r.currently_attached = false;
 }
 
 function assertNotSuspended(c: Ctx, vm: Ref): void {

@@ -1,13 +1,15 @@
 /**
  * VM power transitions: VM.start (with xapi's start-time checks), shutdown, reboot, and the
  * domain bookkeeping a running VM implies (fresh domid, resident-on, attached devices, console,
- * VNC port, start-time), plus what the guest itself does when its boot plan ends.
+ * VNC port, start-time, the guest agent's report), plus what the guest itself does when its boot
+ * plan ends.
  */
 import type { Ctx } from "../xe/context";
 import { ApiError } from "../xe/errors";
 import { assertStartMemory } from "../api/vm";
 import { assertOperationValid } from "../api/vmOps";
 import { linuxDevice } from "../api/vbd";
+import { guestDomainGone, guestDomainStarted, reportGuestAgent } from "../guest/agent";
 import { hostFreeBytes, startFootprintBytes } from "../model/memory";
 import { newRef, newUuid } from "../model/ids";
 import { NULL_REF, Ref } from "../model/types";
@@ -40,6 +42,8 @@ export function startVm(c: Ctx, ref: Ref, opts: { paused?: boolean; force?: bool
     createDomain(c, ref, c.now);
     if (opts.paused) {
         vm.power_state = "paused";
+        // The guest has not run yet, so its agent has not reported.
+        vm.guest_metrics = null;
         c.log(vm, `started paused (domid ${vm.domid})`);
         return;
     }
@@ -66,6 +70,7 @@ function createDomain(c: Ctx, ref: Ref, at: number): void {
         vbd.device = linuxDevice(c.gen, vbd.userdevice);
     }
     for (const [, vif] of c.all("vif")) if (vif.VM === ref) vif.currently_attached = true;
+    guestDomainStarted(c.db, ref, at);
     const uuid = newUuid();
     c.db.console[newRef()] = {
         uuid, VM: ref, protocol: "RFB", location: `https://${c.db.host[c.hostRef()].address}/console?uuid=${uuid}`, other_config: {},
@@ -88,6 +93,7 @@ function destroyDomain(c: Ctx, ref: Ref): void {
     for (const [, vbd] of c.all("vbd")) if (vbd.VM === ref) vbd.currently_attached = false;
     for (const [, vif] of c.all("vif")) if (vif.VM === ref) vif.currently_attached = false;
     for (const [cref, con] of c.all("console")) if (con.VM === ref) delete c.db.console[cref];
+    guestDomainGone(vm);
     c.invalidate();
 }
 
@@ -144,6 +150,7 @@ export function unpauseVm(c: Ctx, ref: Ref): void {
     assertOperationValid(c, ref, "unpause");
     const vm = c.get("vm", ref);
     vm.power_state = "running";
+    if (!vm.guest_metrics) reportGuestAgent(c.db, ref, c.now);
     c.log(vm, "unpaused");
     runPlan(c, ref, c.now);
 }

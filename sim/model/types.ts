@@ -9,6 +9,9 @@
  */
 import type { InstalledSystem, BootPlan } from "../installer/types";
 import type { SimSettings } from "../settings";
+import type { GuestMetrics, GuestTools } from "./guest";
+
+export type { GuestMetrics, GuestTools, Tristate } from "./guest";
 
 export type Ref = string;
 export const NULL_REF: Ref = "OpaqueRef:NULL";
@@ -103,6 +106,10 @@ export interface VmRec {
     activity?: VmActivity | null;
     /** Simulator-only: the running HVM domain's VNC port (xenstore console/vnc-port). */
     vnc_port?: number | null;
+    /** Simulator-only: PV drivers and guest agent in the guest OS; absent or null when there are none. */
+    guest_tools?: GuestTools | null;
+    /** VM.guest_metrics: what the guest agent last reported; absent or null when nothing has reported. */
+    guest_metrics?: GuestMetrics | null;
 }
 
 export interface HostRec {

@@ -43,7 +43,7 @@ function commandData(gen: number): CommandData {
 
 /** Which module implements which commands; a module is loaded only when one of its commands runs. */
 const IMPL_MODULES: Array<[string[], () => ImplTable]> = [
-    [["network-create", "network-destroy", "vif-create", "vif-destroy"], () => require("./commands/network").NETWORK_COMMANDS],
+    [["network-create", "network-destroy", "vif-create", "vif-destroy", "vif-plug", "vif-unplug"], () => require("./commands/network").NETWORK_COMMANDS],
     [["sr-create", "sr-scan", "sr-destroy", "sr-forget", "pbd-plug", "pbd-unplug", "vdi-create", "vdi-destroy"], () => require("./commands/storage").STORAGE_COMMANDS],
     [["vbd-create", "vbd-destroy", "vbd-plug", "vbd-unplug", "vbd-eject", "vbd-insert"], () => require("./commands/vbd").VBD_COMMANDS],
     [["vm-install", "vm-clone", "vm-destroy", "vm-uninstall"], () => require("./commands/vmInstall").VM_INSTALL_COMMANDS],

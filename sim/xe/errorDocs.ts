@@ -57,6 +57,7 @@ export const ERROR_DOCS: Record<string, ErrorDoc> = {
     SR_UNKNOWN_DRIVER: { params: ["driver"], doc: "The SR could not be connected because the driver was not recognised." },
     SR_DEVICE_IN_USE: { params: [], doc: "The SR operation cannot be performed because a device underlying the SR is in use by the server.", legacyDoc: "The SR operation cannot be performed because a device underlying the SR is in use by the host." },
     PBD_EXISTS: { params: ["sr", "host", "pbd"], doc: "A PBD already exists connecting the SR to the server.", legacyDoc: "A PBD already exists connecting the SR to the host" },
+    VBD_NOT_UNPLUGGABLE: { params: ["vbd"], doc: "Drive could not be hot-unplugged because it is not marked as unpluggable" },
     VM_MISSING_PV_DRIVERS: { params: ["vm"], doc: "You attempted an operation on a VM which requires PV drivers to be installed but the drivers were not detected." },
     NO_HOSTS_AVAILABLE: { params: [], doc: "There were no servers available to complete the specified operation.", legacyDoc: "There were no hosts available to complete the specified operation." },
     OPERATION_BLOCKED: { params: ["ref", "code"], doc: "You attempted an operation that was explicitly blocked (see the blocked_operations field of the given object)." },

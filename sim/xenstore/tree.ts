@@ -1,9 +1,12 @@
 /**
  * The part of xenstore the simulator models, derived from the database: for dom0 and every
  * running domain /local/domain/<domid>/{name,domid,vm} plus console/vnc-port for HVM guests (the
- * qemu VNC port, 5901 upwards, lowest free), and /vm/<uuid>/{uuid,name}.
+ * qemu VNC port, 5901 upwards, lowest free), the keys a guest with PV tools writes (data/os_*,
+ * attr/PVAddons/*, attr/vif/*, control/*, feature/hotplug/*: sim/guest/agent.ts), and
+ * /vm/<uuid>/{uuid,name}.
  */
 import type { Db } from "../model/types";
+import { guestXenstoreKeys } from "../guest/agent";
 
 export interface XsNode {
     value: string;
@@ -31,6 +34,7 @@ function put(tree: XsTree, path: string, value: string, perms: string): void {
 export function buildTree(db: Db): XsTree {
     const tree: XsTree = new Map([["/", { value: "", children: [], perms: "n0" }]]);
     put(tree, "/local/domain", "", "n0");
+    const refOf = new Map(Object.entries(db.vm).map(([ref, vm]) => [vm, ref]));
     const running = Object.values(db.vm).filter((v) => v.power_state !== "halted" && v.domid >= 0).sort((a, b) => a.domid - b.domid);
     for (const vm of running) {
         const base = `/local/domain/${vm.domid}`;
@@ -40,6 +44,8 @@ export function buildTree(db: Db): XsTree {
         put(tree, `${base}/name`, vm.domid === 0 ? "Domain-0" : vm.name_label, perms);
         put(tree, `${base}/domid`, String(vm.domid), perms);
         if (vm.domid !== 0 && typeof vm.vnc_port === "number") put(tree, `${base}/console/vnc-port`, String(vm.vnc_port), perms);
+        // What a guest with PV tools writes itself: nodes the guest creates are owned by it.
+        for (const [key, value] of guestXenstoreKeys(db, refOf.get(vm)!)) put(tree, `${base}/${key}`, value, `n${vm.domid}`);
     }
     for (const vm of running) {
         put(tree, `/vm/${vm.uuid}/uuid`, vm.uuid, "n0");

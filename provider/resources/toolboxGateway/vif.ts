@@ -80,9 +80,13 @@ export async function plugVif(xe: XeClient, vm: ToolboxVm, vif: { uuid: string; 
         await xe.call("vif-plug", { uuid: vif.uuid });
     } catch (err) {
         const code = err instanceof XeError ? err.code : "";
+        // xapi_vif_helpers.ml: no PV drivers reported, or drivers that say they cannot hot-plug VIFs.
+        const refusedByGuest = code === "OPERATION_NOT_ALLOWED" && /does not support VIF hotplug/.test((err as XeError).params[0] ?? "");
         const hint = ["VM_MISSING_PV_DRIVERS", "VM_LACKS_FEATURE", "VM_LACKS_FEATURE_VIF"].some((c) => code.startsWith(c))
             ? " (XenServer hot-plugs NICs only into guests with PV drivers: install the XenServer VM Tools / xe-guest-utilities in the toolbox)"
-            : "";
+            : refusedByGuest
+                ? " (the toolbox's PV drivers say they cannot hot-plug NICs: give the halted toolbox VM a VIF on the home network with the gateway's MAC, start it, and the gateway adopts that NIC)"
+                : "";
         throw new ToolboxVmError(`could not hot-plug the home VIF ${vif.uuid} into the toolbox VM ${vm.nameLabel}${hint}: ${(err as Error).message}`, { cause: err });
     }
 }

@@ -1,8 +1,9 @@
 /**
- * network-create / network-destroy / vif-create / vif-destroy (cli_operations.ml net_create,
- * net_destroy, vif_create, vif_destroy).
+ * network-create / network-destroy / vif-create / vif-destroy / vif-plug / vif-unplug
+ * (cli_operations.ml net_create, net_destroy, vif_create, vif_destroy, vif_plug, vif_unplug).
  */
 import { networkCreate, networkDestroy, vifCreate, vifDestroy } from "../../api/network";
+import { vifPlug, vifUnplug } from "../../api/vif";
 import { randomLocalMac } from "../../model/ids";
 import { cliBool, int64 } from "../values";
 import type { ImplTable } from "./types";
@@ -45,6 +46,20 @@ export const NETWORK_COMMANDS: ImplTable = {
         writes: true,
         run(c) {
             vifDestroy(c, c.byUuid("vif", c.req("uuid")));
+        },
+    },
+    "vif-plug": {
+        writes: true,
+        run(c) {
+            vifPlug(c, c.byUuid("vif", c.req("uuid")));
+        },
+    },
+    "vif-unplug": {
+        writes: true,
+        run(c) {
+            const ref = c.byUuid("vif", c.req("uuid"));
+            // get_bool_param: --force is force=true; VIF.unplug_force skips waiting for the guest.
+            vifUnplug(c, ref, c.has("force") && cliBool("force", c.req("force")));
         },
     },
 };

@@ -3,7 +3,8 @@
  * vbd_insert).
  */
 import * as vbd from "../../api/vbd";
-import { CliFailure } from "../errors";
+import { vbdPlug, vbdUnplug } from "../../api/vbdOps";
+import { CliFailure, OcamlFailure } from "../errors";
 import { NULL_REF } from "../../model/types";
 import { cliBool } from "../values";
 import type { ImplTable } from "./types";
@@ -36,8 +37,20 @@ export const VBD_COMMANDS: ImplTable = {
         },
     },
     "vbd-destroy": { writes: true, run: (c) => vbd.vbdDestroy(c, c.byUuid("vbd", c.req("uuid"))) },
-    "vbd-plug": { writes: true, run: (c) => vbd.vbdPlug(c, c.byUuid("vbd", c.req("uuid"))) },
-    "vbd-unplug": { writes: true, run: (c) => vbd.vbdUnplug(c, c.byUuid("vbd", c.req("uuid"))) },
+    "vbd-plug": { writes: true, run: (c) => vbdPlug(c, c.byUuid("vbd", c.req("uuid"))) },
+    "vbd-unplug": {
+        writes: true,
+        run(c) {
+            const ref = c.byUuid("vbd", c.req("uuid"));
+            // timeout= only matters when the guest rejects the detach (DEVICE_DETACH_REJECTED), which
+            // simulated guests never do; it is still parsed as float_of_string does.
+            if (c.has("timeout") && !/^\s*[+-]?(\d[\d_]*(\.[\d_]*)?([eE][+-]?\d[\d_]*)?|\.\d+|0x[\da-f_.]+(p[+-]?\d+)?|inf(inity)?|nan)$/i.test(c.req("timeout"))) {
+                throw new OcamlFailure("Failed to parse parameter 'timeout': expecting a float");
+            }
+            const force = c.has("force") && cliBool("force", c.req("force"));
+            vbdUnplug(c, ref, force);
+        },
+    },
     "vbd-eject": { writes: true, run: (c) => vbd.vbdEject(c, c.byUuid("vbd", c.req("uuid"))) },
     "vbd-insert": {
         writes: true,

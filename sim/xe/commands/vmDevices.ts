@@ -3,7 +3,8 @@
  * vm_cd_insert, vm_cd_remove, vm_disk_add, vm_disk_list_aux, vm_vif_list).
  */
 import { vdiCreate, vdiDestroy } from "../../api/storage";
-import { vbdCreate, vbdDestroy, vbdEject, vbdInsert, vbdPlug } from "../../api/vbd";
+import { vbdCreate, vbdDestroy, vbdEject, vbdInsert } from "../../api/vbd";
+import { vbdPlug } from "../../api/vbdOps";
 import type { Ctx } from "../context";
 import { ApiError, CliFailure } from "../errors";
 import { VBD_CLASS, VIF_CLASS } from "../fields/devices";

@@ -2,6 +2,8 @@
  * VBD, VIF, console, secret and task records (records.ml). Tasks never outlive a simulated call,
  * so the task class exists (task-list, event-wait class=task) but is always empty.
  */
+import { vbdAllowedOperations } from "../../api/vbdOps";
+import { vifAllowedOperations } from "../../api/vif";
 import { CliFailure } from "../errors";
 import { ConsoleRec, SecretRec, VbdRec, VifRec } from "../../model/types";
 import { safeBool } from "../values";
@@ -9,19 +11,13 @@ import { ClassDef, FieldDef, constant, emptySet, mapField, ro, rw, setField } fr
 
 const NID = "<not in database>";
 
-const vbdOps = (r: VbdRec): string[] => {
-    const ops = r.currently_attached ? ["attach", "unplug", "unplug_force"] : ["attach", "plug"];
-    if (r.type === "CD") ops.push(r.empty ? "insert" : "eject");
-    return ops;
-};
-
 export const VBD_FIELDS: FieldDef<VbdRec>[] = [
     ro("uuid", (r) => r.uuid),
     ro("vm-uuid", (r, c) => c.uuidOf("vm", r.VM)),
     ro("vm-name-label", (r, c) => (c.exists("vm", r.VM) ? c.db.vm[r.VM].name_label : NID)),
     ro("vdi-uuid", (r, c) => c.uuidOf("vdi", r.VDI)),
     ro("vdi-name-label", (r, c) => (c.exists("vdi", r.VDI) ? c.db.vdi[r.VDI].name_label : NID)),
-    { name: "allowed-operations", get: (_c, r) => vbdOps(r).join("; "), getSet: (_c, r) => vbdOps(r) },
+    { name: "allowed-operations", get: (c, _r, ref) => vbdAllowedOperations(c, ref).join("; "), getSet: (c, _r, ref) => vbdAllowedOperations(c, ref) },
     emptySet("current-operations"),
     ro("empty", (r) => r.empty),
     ro("device", (r) => r.device),
@@ -51,13 +47,11 @@ export const VBD_FIELDS: FieldDef<VbdRec>[] = [
     constant("io_write_kbs", "0.000", { expensive: true }),
 ];
 
-const vifOps = (r: VifRec): string[] => (r.currently_attached ? ["attach", "unplug", "unplug_force"] : ["attach", "plug"]);
-
 export const VIF_FIELDS: FieldDef<VifRec>[] = [
     ro("uuid", (r) => r.uuid),
     ro("vm-uuid", (r, c) => c.uuidOf("vm", r.VM)),
     ro("vm-name-label", (r, c) => (c.exists("vm", r.VM) ? c.db.vm[r.VM].name_label : NID)),
-    { name: "allowed-operations", get: (_c, r) => vifOps(r).join("; "), getSet: (_c, r) => vifOps(r) },
+    { name: "allowed-operations", get: (c, _r, ref) => vifAllowedOperations(c, ref).join("; "), getSet: (c, _r, ref) => vifAllowedOperations(c, ref) },
     emptySet("current-operations"),
     ro("device", (r) => r.device),
     ro("MAC", (r) => r.MAC, { caseInsensitive: true }),

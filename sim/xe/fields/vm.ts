@@ -1,8 +1,8 @@
 /**
  * The VM record (records.ml vm_record): field order, access tags and rendering per xapi generation
  * (Appendix A of xe-cli.md, re-extracted from records.ml at 1.14-lcm, 1.249-lcm, 24.39-lcm and
- * v25.6.0). Guest metrics never exist in the simulator (nested hypervisors run no PV tools), so
- * those fields print "<not in database>" as on a real host.
+ * v25.6.0). The guest-metrics fields (./guestMetrics) print "<not in database>" unless the VM's
+ * guest has PV tools (sim/guest/tools.ts) and has reported.
  */
 import * as api from "../../api/vm";
 import { allowedOperations } from "../../api/vmOps";
@@ -10,7 +10,8 @@ import type { Ctx } from "../context";
 import { CliFailure } from "../errors";
 import { NULL_REF, Ref, VmRec } from "../../model/types";
 import { bytesOfString, safeBool, safeInt, ocamlBool } from "../values";
-import { ClassDef, FieldDef, constant, emptyMap, emptySet, fmtMap, float3, mapField, rfc3339, ro, rw, semi, setField } from "./types";
+import { gmMap, gmValue, tristate } from "./guestMetrics";
+import { ClassDef, FieldDef, constant, emptySet, fmtMap, float3, mapField, rfc3339, ro, rw, semi, setField } from "./types";
 
 const NID = "<not in database>";
 
@@ -139,20 +140,23 @@ export const VM_FIELDS: FieldDef<VmRec>[] = [
     ro("install-time", (r) => rfc3339(r.metrics.installTime)),
     ro("VCPUs-number", (r) => (running(r) ? r.metrics.vcpusNumber : 0)),
     { name: "VCPUs-utilisation", expensive: true, get: (_c, r) => (running(r) ? semi(vcpuUtil(r).map(([k, v]) => `${k}: ${v}`)) : ""), getMap: (_c, r) => (running(r) ? vcpuUtil(r) : []) },
-    { ...emptyMap("os-version"), get: () => NID },
-    { ...emptyMap("netbios-name"), get: () => NID, since: 2 },
-    { ...emptyMap("PV-drivers-version"), get: () => NID },
-    ro("PV-drivers-up-to-date", () => NID, { deprecated: true }),
-    { ...emptyMap("memory"), get: () => NID },
-    { ...emptyMap("disks"), get: () => NID },
+    gmMap("os-version", (m) => m.osVersion),
+    // Linux agents write no data/host_name_dns: an empty map once metrics exist.
+    gmMap("netbios-name", () => ({}), { since: 2 }),
+    gmMap("PV-drivers-version", (m) => m.pvDriversVersion),
+    // create_and_set_guest_metrics sets PV_drivers_up_to_date to PV_drivers_detected.
+    gmValue("PV-drivers-up-to-date", (m) => String(m.pvDriversDetected), { deprecated: true }),
+    // memory and disks start empty (create_and_set_guest_metrics ~memory:[] ~disks:[]).
+    gmMap("memory", () => ({})),
+    gmMap("disks", () => ({})),
     { name: "VBDs", get: (c, _r, ref) => semi(vbdsOf(c, ref)), getSet: (c, _r, ref) => vbdsOf(c, ref) },
-    { ...emptyMap("networks"), get: () => NID },
-    ro("PV-drivers-detected", () => NID),
-    { ...emptyMap("other"), get: () => NID },
-    ro("live", () => NID),
-    ro("guest-metrics-last-updated", () => NID),
-    ro("can-use-hotplug-vbd", () => NID),
-    ro("can-use-hotplug-vif", () => NID),
+    gmMap("networks", (m) => m.networks),
+    gmValue("PV-drivers-detected", (m) => String(m.pvDriversDetected)),
+    gmMap("other", (m) => m.other),
+    gmValue("live", (m) => String(m.live)),
+    gmValue("guest-metrics-last-updated", (m) => rfc3339(m.lastUpdated)),
+    gmValue("can-use-hotplug-vbd", (m) => tristate(m.canUseHotplugVbd)),
+    gmValue("can-use-hotplug-vif", (m) => tristate(m.canUseHotplugVif)),
     ro("cooperative", () => "true", { expensive: true, deprecated: true }),
     setField<VmRec>("tags", "tags", { commas: true }),
     rw("appliance", () => NID, (_c, _r, _ref, v) => { if (v !== "") throw new CliFailure(`No appliance with uuid ${v}`); }),
