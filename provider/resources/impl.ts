@@ -6,6 +6,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 export const providers: Record<string, pulumi.dynamic.ResourceProvider> = {
+    get XenNetwork() {
+        return require("./xenNetwork/provider").provider;
+    },
+    get RemasteredIso() {
+        return require("./remasteredIso/provider").provider;
+    },
+    get NestedHypervisor() {
+        return require("./nestedHypervisor/provider").provider;
+    },
     get ToolboxGateway() {
         return require("./toolboxGateway/provider").provider;
     },

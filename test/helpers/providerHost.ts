@@ -138,7 +138,7 @@ export class ProviderHost {
 
     async stop(): Promise<void> {
         this.client.close();
-        if (this.child.exitCode === null) {
+        if (this.child.exitCode === null && this.child.signalCode === null) {
             const exited = new Promise((r) => this.child.once("exit", r));
             this.child.kill();
             await exited;
