@@ -12,6 +12,7 @@ const BENCHMARKS: Array<() => Promise<Benchmark>> = [
     async () => (require("./remaster") as typeof import("./remaster")).remasterBenchmark,
     async () => (require("./ssh") as typeof import("./ssh")).sshBenchmark,
     async () => (require("./simXe") as typeof import("./simXe")).simXeBenchmark,
+    async () => (require("./lab") as typeof import("./lab")).labBenchmark,
 ];
 
 async function main(): Promise<void> {

@@ -118,12 +118,26 @@ export class TestEngine {
             if (!errors.some((x) => err.message.includes(x.message) || x.message.includes(err.message))) errors.push(err);
         };
         process.on("unhandledRejection", onRejection);
-        try {
-            await program();
+        // The real engine stops a deployment at the first failed step. Under this emulation, resources
+        // waiting on a failed one may never register and the SDK's RPC queue never drains, so once a
+        // step has failed give the rest a short grace period and then stop waiting.
+        const settled = async () => {
             await settings.waitForRPCs();
             // Let the last callbacks settle (outputs resolved after the final registration).
             await new Promise((r) => setTimeout(r, 50));
             await settings.waitForRPCs();
+        };
+        const stoppedAfterError = new Promise<void>((resolve) => {
+            const poll = setInterval(() => {
+                if (errors.length === 0) return;
+                clearInterval(poll);
+                setTimeout(resolve, 2000);
+            }, 50);
+            void settled().finally(() => clearInterval(poll));
+        });
+        try {
+            await program();
+            await Promise.race([settled(), stoppedAfterError]);
         } catch (e) {
             errors.push(e as Error);
         } finally {

@@ -14,7 +14,7 @@ export const MANAGED_BY = "virtual-hypervisor";
 export const KEY_KEY = "vh-key";
 export const ROLE_KEY = "vh-role";
 
-export type Role = "vm" | "system-disk" | "disk-vbd" | "cd-vbd" | "vif" | "network" | "iso-library";
+export type Role = "vm" | "system-disk" | "disk-vbd" | "cd-vbd" | "vif" | "network" | "iso-library" | "gateway-vif";
 
 /** The other-config entries marking an object as ours. */
 export function ownershipTags(key: string, role: Role): Record<string, string> {

@@ -2,14 +2,15 @@
  * The XenServer side: the toolbox VM, and our VIF on the home network (deterministic MAC, tagged
  * in other-config), hot-plugged into the running VM. Every xe call goes through the xe client.
  */
+import { withLock } from "../common/semaphore";
+import { isOurs, ownershipTags, ROLE_KEY } from "../common/tags";
 import { isXeNotFound, parseMap, XeClient, XeError } from "../../xe";
 import { ToolboxVmError } from "./errors";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** other-config keys on our VIF: who made it and for which lab (for sweeps of leftovers). */
-export const VIF_TAGS = { owner: "virtual-hypervisor-role", lab: "virtual-hypervisor-lab" } as const;
-export const VIF_ROLE = "toolbox-gateway";
+/** Our VIF carries the ownership tags every resource uses (common/tags.ts), keyed by the lab. */
+export const VIF_ROLE = "gateway-vif";
 
 export interface ToolboxVm {
     uuid: string;
@@ -44,7 +45,7 @@ async function vifRecord(xe: XeClient, filters: Record<string, string>): Promise
     const records = await xe.list("vif", filters, ["uuid", "currently-attached", "network-uuid", "other-config"]);
     return records.map((r) => ({
         uuid: r.uuid, attached: r["currently-attached"] === "true", network: r["network-uuid"],
-        owned: parseMap(r["other-config"] ?? "")[VIF_TAGS.owner] === VIF_ROLE,
+        owned: isOurs(r["other-config"]) && parseMap(r["other-config"] ?? "")[ROLE_KEY] === VIF_ROLE,
     }));
 }
 
@@ -61,16 +62,34 @@ export async function ensureVif(xe: XeClient, vm: ToolboxVm, network: string, ma
         }
         return { ...vif, created: false };
     }
-    const devices = await xe.paramGetSet("vm", vm.uuid, "allowed-VIF-devices");
-    if (!devices.length) throw new ToolboxVmError(`the toolbox VM ${vm.nameLabel} (${vm.uuid}) has no free VIF device (allowed-VIF-devices is empty)`);
-    const uuid = await xe.vif.create({ vmUuid: vm.uuid, networkUuid: network, device: devices[0], mac });
+    const uuid = await createOnFreeDevice(xe, vm, network, mac);
     try {
-        await xe.paramSet("vif", uuid, { "other-config": { [VIF_TAGS.owner]: VIF_ROLE, [VIF_TAGS.lab]: lab } });
+        await xe.paramSet("vif", uuid, { "other-config": ownershipTags(lab, VIF_ROLE) });
     } catch (err) {
         await xe.vif.destroy(uuid).catch(() => undefined);
         throw err;
     }
     return { uuid, attached: false, network, created: true, owned: true };
+}
+
+/**
+ * Creates the VIF on the first free device. Two labs may add their gateway to one toolbox at the
+ * same time: within this process they take turns (withLock); another process (a colleague's
+ * `pulumi up`) can still take the device between our read and our create, which xapi reports as
+ * DEVICE_ALREADY_EXISTS, so the pick is retried a few times.
+ */
+async function createOnFreeDevice(xe: XeClient, vm: ToolboxVm, network: string, mac: string): Promise<string> {
+    return withLock(`toolbox-vif:${vm.uuid}`, async () => {
+        for (let attempt = 1; ; attempt++) {
+            const devices = await xe.paramGetSet("vm", vm.uuid, "allowed-VIF-devices");
+            if (!devices.length) throw new ToolboxVmError(`the toolbox VM ${vm.nameLabel} (${vm.uuid}) has no free VIF device (allowed-VIF-devices is empty)`);
+            try {
+                return await xe.vif.create({ vmUuid: vm.uuid, networkUuid: network, device: devices[0], mac });
+            } catch (err) {
+                if (!(err instanceof XeError && err.code === "DEVICE_ALREADY_EXISTS") || attempt === 5) throw err;
+            }
+        }
+    });
 }
 
 /** Hot-plugs the VIF into the running VM (no-op when attached). */

@@ -172,7 +172,7 @@ describe("provider/resources/toolboxGateway (test engine, real provider host, si
         assert.equal(gateway().id, outs.vifUuid);
         assert.deepEqual(await homeVifs(toolboxUuid), [outs.vifUuid]);
         const vif = (await xe.record("vif", outs.vifUuid, ["MAC", "currently-attached", "device", "other-config"]))!;
-        assert.deepEqual(vif, { MAC: outs.mac, "currently-attached": "true", device: "1", "other-config": `virtual-hypervisor-role: toolbox-gateway; virtual-hypervisor-lab: ${LAB}` });
+        assert.deepEqual(vif, { MAC: outs.mac, "currently-attached": "true", device: "1", "other-config": `vh-managed-by: virtual-hypervisor; vh-key: ${LAB}; vh-role: gateway-vif` });
         assert.deepEqual(guestNic.events, ["plugged"]);
         assert.equal(corpViaHome(0), "corp-ok\n");
         assert.deepEqual(resolveA(lab.homes[0].ns, "192.168.32.1", "vh0"), ["192.168.32.2"]);
