@@ -8,17 +8,18 @@ import { EXIT, UsageError } from "../exit";
 import type { Command, CliIO } from "./types";
 import { DEFAULT_SETTINGS, ensureHost, resolveProduct, SimSettings, SimSettingsError } from "../../sim/index";
 import { startSimServer } from "../../sim/server/index";
+import { ensureToolbox, SimToolboxError, Toolbox } from "../simToolbox";
 
-export const SIM_USAGE = `usage: vh sim --state-dir DIR [--port N] [--host ADDR] [--product-version V] [--install-seconds S] [--first-boot-seconds S]
+export const SIM_USAGE = `usage: vh sim --state-dir DIR [--port N] [--host ADDR] [--product-version V] [--install-seconds S] [--first-boot-seconds S] [--toolbox NAME]
 
 Runs a simulated XenServer host in the foreground: an SSH server (user root, password or key)
 whose commands run on this machine with the simulator's xe first on PATH. Needs no root.
 
 The first line on stdout is one JSON object:
   {"host","port","user","password","privateKeyPath","hostKeySha256"}
-(hostKeySha256 as \`ssh-keygen -lf\` prints it); logs follow on stderr. SIGTERM or SIGINT stops
-it cleanly (exit 0). DIR keeps the host key, the client key pair, the password and the host's
-state, so a restarted simulator is the same host.
+(hostKeySha256 as \`ssh-keygen -lf\` prints it; with --toolbox also "toolbox": {"name","uuid"});
+logs follow on stderr. SIGTERM or SIGINT stops it cleanly (exit 0). DIR keeps the host key,
+the client key pair, the password and the host's state, so a restarted simulator is the same host.
 
 options:
   --state-dir DIR           state directory, created if missing (required)
@@ -28,6 +29,8 @@ options:
                             (default xenserver-8.4); used when DIR is first initialised
   --install-seconds S       how long an unattended install runs (default ${DEFAULT_SETTINGS.installSeconds})
   --first-boot-seconds S    how long an installed host's first boot takes (default ${DEFAULT_SETTINGS.firstBootSeconds})
+  --toolbox NAME            also have a running VM named NAME with PV drivers and a NIC on the
+                            management network, ready to be a lab's gateway (made once, kept in DIR)
 `;
 
 export interface SimArgs {
@@ -35,11 +38,13 @@ export interface SimArgs {
     port: number;
     host: string;
     settings: Partial<SimSettings>;
+    /** Name of the toolbox VM to make sure of. @default - none */
+    toolbox?: string;
 }
 
 export function parseSimArgs(argv: string[], cwd: string): SimArgs {
     const values = new Map<string, string>();
-    const known = ["--state-dir", "--port", "--host", "--product-version", "--install-seconds", "--first-boot-seconds"];
+    const known = ["--state-dir", "--port", "--host", "--product-version", "--install-seconds", "--first-boot-seconds", "--toolbox"];
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const eq = arg.indexOf("=");
@@ -71,11 +76,14 @@ export function parseSimArgs(argv: string[], cwd: string): SimArgs {
     }
     if (values.has("--install-seconds")) settings.installSeconds = number("--install-seconds", 0, 0, 86_400, false);
     if (values.has("--first-boot-seconds")) settings.firstBootSeconds = number("--first-boot-seconds", 0, 0, 86_400, false);
+    const toolbox = values.get("--toolbox");
+    if (toolbox !== undefined && (toolbox.trim() === "" || /[\0\n\r]/.test(toolbox))) throw new UsageError(`--toolbox must be a one-line VM name, got ${JSON.stringify(toolbox)}`);
     return {
         stateDir: path.resolve(cwd, stateDir),
         port: number("--port", 0, 0, 65_535, true),
         host: values.get("--host") ?? "127.0.0.1",
         settings,
+        ...(toolbox !== undefined ? { toolbox } : {}),
     };
 }
 
@@ -92,6 +100,17 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         return EXIT.USAGE;
     }
     log(`host ${settings.hostname}: ${settings.product}, installs take ${settings.installSeconds} s, first boots ${settings.firstBootSeconds} s`);
+    let toolbox: Toolbox | undefined;
+    if (args.toolbox !== undefined) {
+        try {
+            toolbox = ensureToolbox(args.stateDir, args.toolbox);
+        } catch (err) {
+            if (!(err instanceof SimToolboxError)) throw err;
+            io.stderr.write(`vh sim: ${err.message}\n`);
+            return EXIT.FAILED;
+        }
+        log(`toolbox ${toolbox.name} (${toolbox.uuid}) ${toolbox.created ? "made" : "found"}: running, PV drivers, NIC on the management network`);
+    }
     const server = await startSimServer({ stateDir: args.stateDir, host: args.host, port: args.port, log });
     // Handlers go in before the connection line is printed: a client may signal as soon as it reads it.
     const stopped = new Promise<number>((resolve) => {
@@ -107,7 +126,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         process.on("SIGTERM", stop);
         process.on("SIGINT", stop);
     });
-    io.stdout.write(JSON.stringify(server.info) + "\n");
+    io.stdout.write(JSON.stringify(toolbox ? { ...server.info, toolbox: { name: toolbox.name, uuid: toolbox.uuid } } : server.info) + "\n");
     return stopped;
 }
 
@@ -115,5 +134,6 @@ export const simCommand: Command = {
     name: "sim",
     summary: "run a simulated XenServer host (SSH front + xe) in the foreground",
     usage: SIM_USAGE,
+    handlesSignals: true,
     run,
 };

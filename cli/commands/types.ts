@@ -9,6 +9,8 @@ export interface CliIO {
     stderr: NodeJS.WritableStream & { isTTY?: boolean };
     env: NodeJS.ProcessEnv;
     cwd: string;
+    /** Where a password prompt reads (only when it is a terminal). @default - no prompting */
+    stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
 }
 
 export interface Command {
@@ -18,6 +20,11 @@ export interface Command {
     summary: string;
     /** Full usage text printed by `vh <name> --help` and on a usage error. */
     usage: string;
+    /**
+     * The command handles SIGINT/SIGTERM itself (`vh sim` stops its server cleanly); otherwise
+     * cli/vh.ts prints the interrupt hint and exits 130. @default false
+     */
+    handlesSignals?: boolean;
     /** Runs the command; resolves to the process exit code (see EXIT in cli/exit.ts). */
     run(argv: string[], io: CliIO): Promise<number>;
 }

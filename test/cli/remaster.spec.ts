@@ -103,7 +103,7 @@ describe("vh remaster", function () {
         buildStandinIso({ out: path.join(tmp, "shell.iso"), flavor: "xcp-ng-8.3", configs: { isolinux: shell, grub, grubEfiboot: grub } });
         const r = await vh(["remaster", "shell.iso", "out.iso", "answers"], { cwd: tmp, env });
         assert.equal(r.code, 1);
-        assert.match(r.stderr, /^vh: no installer boot entry found in .*shell\.iso: looked at \/boot\/isolinux\/isolinux\.cfg, \/EFI\/xenserver\/grub\.cfg, \/boot\/efiboot\.img:\/EFI\/xenserver\/grub\.cfg;/);
+        assert.match(r.stderr, /^vh remaster: no installer boot entry found in .*shell\.iso: looked at \/boot\/isolinux\/isolinux\.cfg, \/EFI\/xenserver\/grub\.cfg, \/boot\/efiboot\.img:\/EFI\/xenserver\/grub\.cfg;/);
         assert.ok(!fs.existsSync(path.join(tmp, "out.iso")));
     });
 

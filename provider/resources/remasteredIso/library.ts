@@ -15,19 +15,27 @@ export interface LibrarySr {
     created: boolean;
 }
 
-/** The ISO SR whose PBD serves `directory`, if any. */
-export async function findLibrarySr(xe: XeClient, directory: string): Promise<(LibrarySr & { pbds: Array<{ uuid: string; attached: boolean }> }) | undefined> {
+type FoundSr = LibrarySr & { pbds: Array<{ uuid: string; attached: boolean }> };
+
+/** The ISO SR whose PBD serves `directory`, if any (the one with the lowest uuid when several do). */
+export async function findLibrarySr(xe: XeClient, directory: string): Promise<FoundSr | undefined> {
+    return (await findLibrarySrs(xe, directory))[0];
+}
+
+/** Every ISO SR whose PBD serves `directory`, lowest uuid first. */
+export async function findLibrarySrs(xe: XeClient, directory: string): Promise<FoundSr[]> {
     const [srs, pbds] = await Promise.all([
         xe.list("sr", { type: "iso" }, ["uuid", "other-config"]),
         xe.list("pbd", {}, ["uuid", "sr-uuid", "device-config", "currently-attached"]),
     ]);
+    const found: FoundSr[] = [];
     for (const sr of srs) {
         const own = pbds.filter((p) => p["sr-uuid"] === sr.uuid);
         if (own.some((p) => parseMap(p["device-config"] ?? "").location === directory)) {
-            return { uuid: sr.uuid, ours: isOurs(sr["other-config"]), created: false, pbds: own.map((p) => ({ uuid: p.uuid, attached: p["currently-attached"] === "true" })) };
+            found.push({ uuid: sr.uuid, ours: isOurs(sr["other-config"]), created: false, pbds: own.map((p) => ({ uuid: p.uuid, attached: p["currently-attached"] === "true" })) });
         }
     }
-    return undefined;
+    return found.sort((a, b) => a.uuid.localeCompare(b.uuid));
 }
 
 /** The library SR for `directory` (which must exist): found (and plugged), or created and tagged. */
@@ -44,6 +52,14 @@ export async function ensureLibrarySr(xe: XeClient, nameLabel: string, directory
     } catch (err) {
         await forgetSr(xe, uuid).catch(() => undefined);
         throw err;
+    }
+    // Two processes (two `vh install` runs) may both have found no SR and made one each. Every
+    // process keeps the lowest uuid, which no process forgets, and forgets its own if it lost.
+    const winner = (await findLibrarySrs(xe, directory))[0];
+    if (winner && winner.uuid !== uuid) {
+        await forgetSr(xe, uuid);
+        for (const pbd of winner.pbds.filter((p) => !p.attached)) await xe.pbd.plug(pbd.uuid);
+        return { uuid: winner.uuid, ours: winner.ours, created: false };
     }
     return { uuid, ours: true, created: true };
 }

@@ -15,20 +15,20 @@ import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { TargetProfileId, targetProfileForProduct } from "../../answerfile";
 import { remasterIsoStream } from "../../iso";
-import { isXeNotFound, parseMap, XeClient } from "../../xe";
+import { parseMap, XeClient } from "../../xe";
 import { effectiveConnection, ProviderConfig, storedConnection } from "../common/connection";
-import { asError, ResourceCreateError, ResourceDeleteError } from "../common/errors";
+import { ResourceDeleteError } from "../common/errors";
 import { consoleProgress, formatDuration, PhaseClock, ProgressCallback } from "../common/progress";
-import { withLock } from "../common/semaphore";
 import { jsonSafe, readState, STATE_VERSION } from "../common/state";
 import { normaliseAnswerFile } from "./answer";
-import { DEFAULT_LIBRARY_SUBDIR, RemasteredIsoInputs, RemasteredIsoOutputs } from "./args";
+import { RemasteredIsoInputs, RemasteredIsoOutputs } from "./args";
 import { checkAndHash, overlayScripts } from "./check";
 import { diffRemasteredIso } from "./diff";
 import { AnswerFileTargetError, IsoLibraryError, IsoLibrarySpaceError } from "./errors";
 import { formatBytes } from "./format";
-import { ensureLibrarySr, findIsoVdi, findLibrarySr, forgetLibraryIfEmpty, LibrarySr } from "./library";
-import { claimIso, dropMarker, freeBytes, inspectIso, isComplete, recordIso, releaseIso, remoteHome, removeLibraryDirIfEmpty } from "./store";
+import { findIsoVdi, findLibrarySr } from "./library";
+import { EnsureIsoResult, placeLibraryIso, releaseLibraryIso } from "./placement";
+import { dropMarker, freeBytes, inspectIso, recordIso } from "./store";
 
 interface Shim {
     config?: ProviderConfig;
@@ -48,70 +48,16 @@ async function resolveTarget(xe: XeClient, given: TargetProfileId | undefined): 
     return { target, described: target ?? `none (no installer profile for ${sv.product_brand ?? "?"} ${sv.product_version ?? "?"}; validated without one)` };
 }
 
-function libraryKey(xe: XeClient, directory: string): string {
-    return `iso-library:${xe.target}:${directory}`;
-}
-
-export interface EnsureIsoResult {
-    srUuid: string;
-    vdiUuid: string;
-    directory: string;
-    sha256: string;
-    sizeBytes: number;
-    uploaded: boolean;
-}
+export type { EnsureIsoResult };
 
 /**
- * Puts the ISO for `inputs` on the host under this resource's marker `refId` (the part the CLI can
- * reuse). Everything done is undone when it fails.
+ * Puts the ISO for `inputs` on the host under this resource's marker `refId` (placement.ts, which
+ * `vh install` shares). Everything done is undone when it fails.
  */
 export async function ensureRemasteredIso(xe: XeClient, inputs: RemasteredIsoInputs, refId: string, progress: ProgressCallback | undefined): Promise<EnsureIsoResult> {
-    const clock = new PhaseClock(label(inputs.isoName), progress);
-    const directory = inputs.isoLibrary.directory ?? path.posix.join(await remoteHome(xe), DEFAULT_LIBRARY_SUBDIR);
-    let sr: LibrarySr | undefined;
-    let claimed = false;
-    let scanned = false;
-    try {
-        const state = await withLock(libraryKey(xe, directory), async () => {
-            // The marker goes first: from now on no other resource's delete removes the file.
-            const s = await claimIso(xe, directory, inputs.isoName, refId);
-            claimed = true;
-            sr = await ensureLibrarySr(xe, inputs.isoLibrary.nameLabel, directory);
-            return s;
-        });
-        // One upload per content at a time in this process; a second resource then finds it present.
-        return await withLock(`${libraryKey(xe, directory)}/${inputs.isoName}`, async () => {
-            let current = state;
-            if (!isComplete(current, inputs.contentHash)) current = await inspectIso(xe, directory, inputs.isoName, refId);
-            let uploaded = false;
-            let record = current.record;
-            if (!isComplete(current, inputs.contentHash)) {
-                record = await remasterAndUpload(xe, inputs, directory, clock);
-                uploaded = true;
-            } else {
-                clock.enter("present", `${inputs.isoName} is already on ${xe.target} in ${directory} (${formatBytes(record!.size)}); nothing to remaster or upload`);
-            }
-            let vdiUuid = uploaded ? undefined : await findIsoVdi(xe, sr!.uuid, inputs.isoName);
-            if (!vdiUuid) {
-                await xe.sr.scan(sr!.uuid);
-                scanned = true;
-                vdiUuid = await findIsoVdi(xe, sr!.uuid, inputs.isoName);
-            }
-            if (!vdiUuid) throw new IsoLibraryError(`the ISO library SR ${sr!.uuid} does not list ${inputs.isoName} after a scan of ${directory}`);
-            return { srUuid: sr!.uuid, vdiUuid, directory, sha256: record!.sha256, sizeBytes: record!.size, uploaded };
-        });
-    } catch (err) {
-        const cleanup = { done: [] as string[], failed: [] as Error[] };
-        if (claimed) {
-            await withLock(libraryKey(xe, directory), async () => {
-                const released = await releaseIso(xe, directory, inputs.isoName, refId);
-                if (released.removed) cleanup.done.push(`${inputs.isoName} in ${directory}`);
-                if (sr && (released.removed || scanned)) await xe.sr.scan(sr.uuid).catch(() => undefined);
-                if (sr?.created && await forgetLibraryIfEmpty(xe, sr.uuid)) cleanup.done.push(`ISO library SR ${sr.uuid}`);
-            }).catch((e) => cleanup.failed.push(asError(e)));
-        }
-        throw new ResourceCreateError(label(inputs.isoName), asError(err), cleanup);
-    }
+    return placeLibraryIso(xe, {
+        isoName: inputs.isoName, contentHash: inputs.contentHash, library: inputs.isoLibrary, resource: label(inputs.isoName), work: "remaster or upload",
+    }, refId, (directory, clock) => remasterAndUpload(xe, inputs, directory, clock), progress);
 }
 
 async function remasterAndUpload(xe: XeClient, inputs: RemasteredIsoInputs, directory: string, clock: PhaseClock): Promise<{ sha256: string; size: number; contentHash: string }> {
@@ -212,31 +158,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     async delete(this: Shim, _id: string, props: any) {
         const old = readState<RemasteredIsoOutputs>(props, label(props?.isoName));
         const xe = XeClient.connect(storedConnection(old.connection, this.config, label(old.isoName)));
-        const done: string[] = [];
-        const failures: Error[] = [];
-        await withLock(libraryKey(xe, old.libraryDirectory), async () => {
-            let removed: boolean;
-            try {
-                const released = await releaseIso(xe, old.libraryDirectory, old.isoName, old.refId);
-                removed = released.removed;
-                done.push(removed ? `removed ${old.isoName}` : released.othersLeft ? `kept ${old.isoName} for ${released.othersLeft} other user(s)` : `${old.isoName} was already gone`);
-            } catch (err) {
-                failures.push(asError(err));
-                return;
-            }
-            if (!removed) return;
-            const sr = await findLibrarySr(xe, old.libraryDirectory).catch((err) => { failures.push(asError(err)); return undefined; });
-            if (!sr) return;
-            try {
-                await xe.sr.scan(sr.uuid);
-                if (await forgetLibraryIfEmpty(xe, sr.uuid)) {
-                    done.push(`forgot the empty ISO library SR ${sr.uuid}`);
-                    await removeLibraryDirIfEmpty(xe, old.libraryDirectory);
-                }
-            } catch (err) {
-                if (!isXeNotFound(err)) failures.push(asError(err));
-            }
-        });
+        const { done, failures } = await releaseLibraryIso(xe, old.libraryDirectory, old.isoName, old.refId);
         if (failures.length) throw new ResourceDeleteError(label(old.isoName), failures, done);
     },
 };

@@ -126,6 +126,19 @@ export async function dropMarker(xe: XeClient, dir: string, isoName: string, ref
     await run(xe, sh`rm -f -- ${path.posix.join(meta, "refs", refId)}`, `remove the reference marker of ${isoName} in ${dir}`, true);
 }
 
+/**
+ * The ISO names in `dir` that carry the marker `refId` (reads only; [] when `dir` does not
+ * exist). Lets a caller that knows only its marker, like `vh destroy`, find what to release.
+ */
+export async function isosReferencedBy(xe: XeClient, dir: string, refId: string): Promise<string[]> {
+    const out = await run(xe, sh`d=${dir}; r=${refId}
+[ -d "$d" ] || exit 0
+for m in "$d"/.*.vh; do
+  if [ -e "$m/refs/$r" ]; then b=$(basename -- "$m"); b=\${b#.}; printf '%s\\n' "\${b%.vh}"; fi
+done`, `look for the reference markers ${refId} in ${dir}`, true);
+    return out.split("\n").map((l) => l.trim()).filter(Boolean);
+}
+
 /** Removes the library directory when nothing but the lock file is left in it. */
 export async function removeLibraryDirIfEmpty(xe: XeClient, dir: string): Promise<void> {
     await xe.run(sh`if [ -d ${dir} ] && [ -z "$(ls -A -- ${dir} | grep -v '^\\.vh-lock$')" ]; then rm -f -- ${path.posix.join(dir, ".vh-lock")}; rmdir -- ${dir}; fi`,
