@@ -6,20 +6,9 @@
 import { defaultStateDir, GATEWAY_DEFAULTS, validateGatewayFields } from "../../gateway";
 import { ConnectionArgs, ConnectionArgsError, resolveConnectionArgs } from "../../ssh";
 
-/** pulumi.runtime.unknownValue: how the engine sends a value that is not known during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { containsUnknown, isUnknown, UNKNOWN } from "../common/unknown";
 
-export function isUnknown(value: unknown): boolean {
-    return value === UNKNOWN;
-}
-
-/** Whether `value` is, or contains, an unknown. */
-export function containsUnknown(value: unknown): boolean {
-    if (isUnknown(value)) return true;
-    if (Array.isArray(value)) return value.some(containsUnknown);
-    if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
-    return false;
-}
+export { containsUnknown, UNKNOWN };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -13,7 +13,7 @@ import { getSession } from "../../ssh";
 import { XeClient } from "../../xe";
 import { STATE_VERSION, ToolboxGatewayInputs, ToolboxGatewayOutputs } from "./args";
 import { checkInputs } from "./check";
-import { hostConnection, ProviderConfig } from "./connection";
+import { effectiveConnection, ProviderConfig } from "../common/connection";
 import { diffGateway } from "./diff";
 import { ToolboxGatewayCreateError, ToolboxGatewayDeleteError, ToolboxVmError } from "./errors";
 import { gatewayMac } from "./mac";
@@ -24,7 +24,7 @@ interface Shim {
 }
 
 function xeFor(shim: Shim, props: Pick<ToolboxGatewayInputs, "connection" | "lab">): XeClient {
-    return XeClient.connect(hostConnection(props.connection, shim.config, `ToolboxGateway of lab ${props.lab}`));
+    return XeClient.connect(effectiveConnection(props.connection, shim.config, `ToolboxGateway of lab ${props.lab}`));
 }
 
 function specOf(inputs: ToolboxGatewayInputs, mac: string): GatewaySpec {
