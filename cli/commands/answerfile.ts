@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { usageErrors } from "../options";
 import {
     renderAnswerFile, seedAnswerFile, TARGET_PROFILE_IDS, validateAnswerFile, withHashedRootPassword, type TargetProfileId,
 } from "../../provider/answerfile";
@@ -50,11 +51,7 @@ const OPTIONS = {
 } as const;
 
 function parse(argv: string[]) {
-    try {
-        return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    } catch (err) {
-        throw new UsageError((err as Error).message, { cause: err });
-    }
+    return usageErrors(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
 }
 
 /** The first line of a password file, without its line ending; "-" reads stdin. */

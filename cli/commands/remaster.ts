@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { usageErrors } from "../options";
 import { remasterContentHash, RemasterInputError, remasterIso, type RemasterOptions, type RemasterProgress } from "../../provider/iso";
 import { EXIT, UsageError } from "../exit";
 import type { CliIO, Command } from "./types";
@@ -37,11 +38,7 @@ const OPTIONS = {
 } as const;
 
 function parse(argv: string[]) {
-    try {
-        return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    } catch (err) {
-        throw new UsageError((err as Error).message, { cause: err });
-    }
+    return usageErrors(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
 }
 
 function readAnswerFile(file: string, cwd: string): Buffer {
