@@ -100,3 +100,67 @@ export function followFileSha256(file: string): FileFollower {
         abort() { void worker.terminate(); },
     };
 }
+
+/** Bytes [start, end) of a file. */
+export interface FileRange {
+    file: string;
+    start: number;
+    end: number;
+}
+
+const RANGES_SOURCE = `
+const { parentPort } = require("node:worker_threads");
+const fs = require("node:fs");
+parentPort.once("message", (ranges) => {
+    const hash = require("node:crypto").createHash("sha256");
+    // 1 MiB: read into a buffer that stays in the CPU cache for the hash (8 MiB is ~10% slower).
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    const fds = new Map();
+    try {
+        for (const r of ranges) {
+            if (!fds.has(r.file)) fds.set(r.file, fs.openSync(r.file, "r"));
+            for (let pos = r.start; pos < r.end;) {
+                const n = fs.readSync(fds.get(r.file), buf, 0, Math.min(buf.length, r.end - pos), pos);
+                if (n <= 0) throw new Error(r.file + " ends at byte " + pos + ", before " + r.end);
+                hash.update(buf.subarray(0, n));
+                pos += n;
+            }
+        }
+        parentPort.postMessage({ digest: hash.digest("hex") });
+    } catch (err) {
+        parentPort.postMessage({ error: err.message });
+    } finally {
+        for (const fd of fds.values()) fs.closeSync(fd);
+    }
+});
+`;
+
+export interface RangesHasher {
+    /** SHA-256 hex of the ranges read in order, as if they were one file; call once. */
+    hash(ranges: FileRange[]): Promise<string>;
+    abort(): void;
+}
+
+/**
+ * SHA-256 of byte ranges of files laid end to end, on a worker thread. The worker starts here, so
+ * its start-up overlaps whatever the caller does before it knows the ranges.
+ */
+export function rangesSha256(): RangesHasher {
+    const worker = new Worker(RANGES_SOURCE, { eval: true });
+    worker.unref();
+    const reply = new Promise<{ digest?: string; error?: string }>((resolve, reject) => {
+        worker.once("message", resolve);
+        worker.once("error", reject);
+    });
+    reply.catch(() => undefined); // observed in hash()
+    return {
+        async hash(ranges) {
+            worker.postMessage(ranges);
+            const { digest, error } = await reply;
+            void worker.terminate();
+            if (error !== undefined) throw new Error(`could not hash ${ranges.length} byte ranges of ${[...new Set(ranges.map((r) => r.file))].join(", ")}: ${error}`);
+            return digest!;
+        },
+        abort() { void worker.terminate(); },
+    };
+}

@@ -3,6 +3,8 @@
  * source ISO's SHA-256, the answer file, the scripts, the kernel arguments, the answer-file path,
  * the fixed timestamp and the remaster format version). It names the output (`vh-<16 hex>.iso`) and
  * is computable without remastering, so a caller can tell whether a host already has the ISO.
+ * It identifies the content, not the byte layout: the "grow" and "replay" layouts (options.ts) of
+ * the same inputs carry the same files and share the hash; each layout is byte-reproducible.
  *
  * Hashing a 700 MB source ISO takes seconds, so its SHA-256 is cached per path in a small JSON
  * file under the user's cache directory, keyed by size, mtime and inode: a re-run does not re-read
@@ -15,8 +17,9 @@ import * as path from "node:path";
 import type { OverlayFile } from "./initramfs";
 
 /**
- * Bumped whenever the same inputs would produce different output bytes (layout of install.img,
- * patch rules, xorriso options), so old names are never reused for new content.
+ * Bumped whenever the same inputs would produce different content or different bytes in a given
+ * layout (layout of install.img, patch rules, xorriso options), so old names are never reused for
+ * new content.
  */
 export const REMASTER_FORMAT = 2;
 

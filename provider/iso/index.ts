@@ -2,7 +2,7 @@
  * ISO remastering: the public surface of provider/iso. See ./remaster for what a remaster does.
  */
 export { remasterIso, remasterIsoStream, remasterContentHash, RemasterStream } from "./remaster";
-export { RemasterOptions, RemasterResult, RemasterProgress, RemasterStep, PatchedConfig, REMASTER_EPOCH } from "./options";
+export { RemasterOptions, RemasterResult, RemasterProgress, RemasterStep, PatchedConfig, REMASTER_EPOCH, RemasterLayout, REMASTER_LAYOUTS } from "./options";
 export { contentHash, ContentHashInputs, defaultCacheDir, remasteredIsoName, REMASTER_FORMAT, sourceIsoSha256 } from "./contentHash";
 export { patchIsolinuxCfg } from "./isolinuxPatch";
 export { patchGrubCfg } from "./grubPatch";

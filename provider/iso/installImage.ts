@@ -15,7 +15,7 @@
  */
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
-import { appendIsoFile } from "./isoImage";
+import { appendIsoFile, IsoFile } from "./isoImage";
 import { buildOverlay, Compression, detectCompression, emptyNewc, OverlayFile, readInitramfs } from "./initramfs";
 
 /** Path of the marker in the installer ramdisk. */
@@ -50,13 +50,14 @@ export function overlayArchive(files: OverlayFile[], marker: RemasterMarker, mti
 }
 
 /**
- * Writes the prefix-form image to `out` from the ISO's `isoPath`, streaming the original once
- * (xorriso appends it after the prefix; it is never decompressed or held in memory).
+ * Writes the prefix-form image to `out` from the ISO's `isoPath`, streaming the original once (read
+ * from its blocks, or by osirrox: see appendIsoFile; it is never decompressed or held in memory).
+ * @param file the ISO file as inspectIso listed it @default - copied by osirrox
  */
-export async function writeInstallImg(iso: string, isoPath: string, overlay: Buffer, out: string, signal?: AbortSignal): Promise<InstallImgResult> {
+export async function writeInstallImg(iso: string, isoPath: string, overlay: Buffer, out: string, signal?: AbortSignal, file?: IsoFile): Promise<InstallImgResult> {
     const prefix = emptyNewc();
     fs.writeFileSync(out, prefix);
-    await appendIsoFile(iso, isoPath, out, signal);
+    await appendIsoFile(iso, isoPath, out, signal, file);
     const fd = fs.openSync(out, "r");
     let layout: { baseStart: number; baseEnd: number; previous?: RemasterMarker; head: Buffer };
     try {

@@ -1,6 +1,7 @@
 /**
- * Reading an installer ISO without extracting it: what files it has (with modes and sizes), its El
- * Torito boot images, volume id and whether it carries a Joliet tree; and pulling single files out.
+ * Reading an installer ISO without extracting it: what files it has (with modes, sizes and where
+ * their data lies), its El Torito boot images, volume id and whether it carries a Joliet tree; and
+ * pulling single files out.
  * The xorriso command lines are built here and run through the choke point in ./xorriso.
  */
 import * as fs from "node:fs";
@@ -13,6 +14,14 @@ export interface IsoFile {
     size: number;
     /** Permission bits as recorded (Rock Ridge), e.g. 0o444. */
     mode: number;
+    /** Where the data lies in the image (one extent, or several for a file over 4 GiB); empty for an empty file. */
+    extents: IsoExtent[];
+}
+
+/** A run of 2048-byte blocks of file data. */
+export interface IsoExtent {
+    lba: number;
+    blocks: number;
 }
 
 export interface ElToritoImage {
@@ -32,11 +41,15 @@ export interface IsoInfo {
 const MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec";
 // `-exec lsdl` lines: "-r--r--r--    1 0        0             202 Nov 26 10:49 '/install.img'"
 const LSDL = new RegExp(`^([-dlbcps][-rwxsStT]{9})\\s+\\d+\\s+\\S+\\s+\\S+\\s+(\\d+)\\s+(?:${MONTHS})\\s+\\d+\\s+[\\d:]+\\s+'(.*)'$`);
+// `-exec report_lba` lines: "File data lba:  0 ,     1683 ,        1 ,     1677 , '/EFI/xenserver/grub.cfg'"
+const REPORT_LBA = /^File data lba:\s*\d+\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*\d+\s*,\s*'(.*)'$/;
+/** xorriso commands listing every regular file's data extents (parseExtents reads their output). */
+export const FIND_EXTENTS = ["-find", "/", "-type", "f", "-exec", "report_lba", "--"];
 
-/** Lists the ISO's regular files and boot records with one xorriso run (the tree only, no data is read). */
+/** Lists the ISO's regular files, their data extents and the boot records with one xorriso run (the tree only, no data is read). */
 export async function inspectIso(iso: string, signal?: AbortSignal): Promise<IsoInfo> {
     const { stdout, stderr } = await runXorriso(
-        ["-indev", iso, "-pvd_info", "-report_el_torito", "plain", "-find", "/", "-type", "f", "-exec", "lsdl", "--"],
+        ["-indev", iso, "-pvd_info", "-report_el_torito", "plain", "-find", "/", "-type", "f", "-exec", "lsdl", "--", ...FIND_EXTENTS],
         { what: `read the ISO ${iso}`, signal },
     );
     // xorriso treats a file without an ISO 9660 volume (even a missing file) as a blank medium rather than failing.
@@ -49,6 +62,7 @@ export async function inspectIso(iso: string, signal?: AbortSignal): Promise<Iso
 /** Parses the stdout of the inspectIso command (exported for tests). */
 export function parseInspectOutput(stdout: string): Omit<IsoInfo, "joliet"> {
     const files: IsoFile[] = [];
+    const extents = parseExtents(stdout);
     const images = new Map<number, ElToritoImage>();
     let volumeId = "";
     for (const line of stdout.split("\n")) {
@@ -63,9 +77,24 @@ export function parseInspectOutput(stdout: string): Omit<IsoInfo, "joliet"> {
             continue;
         }
         const file = LSDL.exec(line);
-        if (file) files.push({ path: unquoteXorriso(file[3]), size: Number(file[2]), mode: modeBits(file[1]) });
+        if (file) {
+            const filePath = unquoteXorriso(file[3]);
+            files.push({ path: filePath, size: Number(file[2]), mode: modeBits(file[1]), extents: extents.get(filePath) ?? [] });
+        }
     }
     return { volumeId, files, elTorito: [...images.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]) };
+}
+
+/** The data extents of every regular file, by path, from `-exec report_lba` lines (empty files have none). */
+export function parseExtents(stdout: string): Map<string, IsoExtent[]> {
+    const byPath = new Map<string, IsoExtent[]>();
+    for (const line of stdout.split("\n")) {
+        const m = REPORT_LBA.exec(line);
+        if (!m || Number(m[2]) === 0) continue;
+        const filePath = unquoteXorriso(m[3]);
+        byPath.set(filePath, [...byPath.get(filePath) ?? [], { lba: Number(m[1]), blocks: Number(m[2]) }]);
+    }
+    return byPath;
 }
 
 /** xorriso quotes names as '...' and writes an embedded quote as '"'"'. */
@@ -111,8 +140,80 @@ export async function extractFiles(iso: string, files: Array<{ isoPath: string; 
     for (const f of files) fs.chmodSync(f.diskPath, 0o644); // extracted copies keep the ISO's read-only mode
 }
 
-/** Appends the bytes of one ISO file to a disk file, without an intermediate copy. */
-export async function appendIsoFile(iso: string, isoPath: string, diskPath: string, signal?: AbortSignal): Promise<void> {
+/**
+ * Appends the bytes of one ISO file to a disk file. Given its listing (`file`, from inspectIso), a
+ * plainly stored file is read straight from its blocks (saving an xorriso run); anything else goes
+ * through osirrox, which knows every way a file can be stored.
+ * @param file the file as inspectIso listed it @default - always osirrox
+ */
+export async function appendIsoFile(iso: string, isoPath: string, diskPath: string, signal?: AbortSignal, file?: IsoFile): Promise<void> {
+    if (file && isPlainlyStored(iso, file)) {
+        appendBlocks(iso, file.extents[0].lba * BLOCK, file.size, diskPath);
+        return;
+    }
     await runXorriso(["-osirrox", "on", "-indev", iso, "-concat", "append", diskPath, isoPath],
         { what: `copy ${isoPath} out of ${iso}`, signal });
+}
+
+const BLOCK = 2048;
+const ZISOFS_MAGIC = Buffer.from([0x37, 0xe4, 0x53, 0x96, 0xc9, 0xdb, 0xd6, 0x07]);
+
+/**
+ * Whether the file's bytes are simply its one extent: exactly as many blocks as its size needs,
+ * not zisofs-compressed (that data starts with the zisofs magic), and block numbers that count
+ * from the start of the image file.
+ */
+export function isPlainlyStored(iso: string, file: IsoFile): boolean {
+    if (file.extents.length !== 1 || file.extents[0].blocks !== Math.ceil(file.size / BLOCK)) return false;
+    if (blockAddressingProblem(iso)) return false;
+    const fd = fs.openSync(iso, "r");
+    try {
+        const head = Buffer.alloc(ZISOFS_MAGIC.length);
+        return fs.readSync(fd, head, 0, head.length, file.extents[0].lba * BLOCK) === head.length && !head.equals(ZISOFS_MAGIC);
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+function appendBlocks(iso: string, offset: number, size: number, diskPath: string): void {
+    const inFd = fs.openSync(iso, "r");
+    const outFd = fs.openSync(diskPath, "a");
+    try {
+        const buf = Buffer.allocUnsafe(1024 * 1024);
+        for (let done = 0; done < size;) {
+            const n = fs.readSync(inFd, buf, 0, Math.min(buf.length, size - done), offset + done);
+            if (n <= 0) throw new IsoLayoutError(`${iso} ends at byte ${offset + done}, inside the data of a file that should run to byte ${offset + size}`);
+            fs.writeSync(outFd, buf, 0, n);
+            done += n;
+        }
+    } finally {
+        fs.closeSync(inFd);
+        fs.closeSync(outFd);
+    }
+}
+
+/**
+ * Block numbers in the tree (and in xorriso's reports) are file offsets / 2048 only if the tree is
+ * addressed from the start of the file (an image cut out of a larger device, or with its volume
+ * at an offset, is not). Checked where the tree starts: the root directory named by the primary
+ * volume descriptor (sector 16) must begin with its own "." record. Returns why not, or undefined.
+ */
+export function blockAddressingProblem(iso: string): string | undefined {
+    const fd = fs.openSync(iso, "r");
+    try {
+        const pvd = Buffer.alloc(BLOCK);
+        if (fs.readSync(fd, pvd, 0, BLOCK, 16 * BLOCK) < BLOCK || pvd[0] !== 1 || pvd.toString("latin1", 1, 6) !== "CD001") {
+            return `${iso} has no primary volume descriptor at sector 16`;
+        }
+        const rootLba = pvd.readUInt32LE(156 + 2);
+        const dot = Buffer.alloc(34);
+        const n = fs.readSync(fd, dot, 0, dot.length, rootLba * BLOCK);
+        // A directory's first record: length >= 34, its own extent, a one-byte name 0x00.
+        if (n < dot.length || dot[0] < 34 || dot.readUInt32LE(2) !== rootLba || dot[32] !== 1 || dot[33] !== 0) {
+            return `the root directory of ${iso} is not at byte ${rootLba * BLOCK} (block ${rootLba} from the start of the file)`;
+        }
+        return undefined;
+    } finally {
+        fs.closeSync(fd);
+    }
 }

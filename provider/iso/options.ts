@@ -5,6 +5,21 @@ import type { BootEntry, SkippedEntry } from "./bootEntries";
 import type { OverlayFile } from "./initramfs";
 import type { InstallImgResult } from "./installImage";
 
+/**
+ * How the remastered image is laid out (both boot the same way and carry the same files):
+ * - "grow": the source image with one more ISO 9660 session appended, holding the changed files
+ *   and a new directory tree; the first blocks (system area, volume descriptors) are rewritten to
+ *   point at it (feasibility §1.3 method (d)). Fast: the bulk of the image is copied by the kernel,
+ *   never passing through user space. Larger: the replaced install.img, efiboot.img and boot
+ *   configs stay in the image as unreferenced dead space (the size of the original install.img,
+ *   plus a few MiB); remastering a grown image grows it again.
+ * - "replay": xorriso writes a fresh, compact image, copying every file (method (b)). The image is
+ *   read and written once through xorriso; the only layout a stream can have.
+ */
+export type RemasterLayout = "grow" | "replay";
+
+export const REMASTER_LAYOUTS: readonly RemasterLayout[] = ["grow", "replay"];
+
 /** The timestamp every changed file gets (2020-01-01T00:00:00Z), so output bytes depend on inputs only. */
 export const REMASTER_EPOCH = 1577836800;
 
@@ -24,7 +39,12 @@ export interface RemasterOptions {
     scripts?: OverlayFile[];
     /** Timestamp (seconds) for every file the remaster writes. @default REMASTER_EPOCH */
     sourceDateEpoch?: number;
-    /** Parent of the temporary working directory (needs room for install.img). @default os.tmpdir() */
+    /**
+     * Layout of the output (see RemasterLayout). remasterIsoStream only writes "replay".
+     * @default "grow" for remasterIso, "replay" for remasterIsoStream
+     */
+    layout?: RemasterLayout;
+    /** Parent of the temporary working directory (needs room for install.img, twice for the "grow" layout). @default os.tmpdir() */
     tmpDir?: string;
     /** Where the source-ISO hash cache lives. @default defaultCacheDir() ($XDG_CACHE_HOME/virtual-hypervisor) */
     cacheDir?: string;
@@ -59,8 +79,12 @@ export interface RemasterResult {
     size: number;
     /** SHA-256 hex of the output bytes. */
     sha256: string;
-    /** SHA-256 hex of all inputs (see contentHash.ts); equal inputs give equal output bytes. */
+    /**
+     * SHA-256 hex of all inputs (see contentHash.ts); equal inputs give equal files in the image, and
+     * equal output bytes for the same layout. The layout is not part of it: it names the content.
+     */
     contentHash: string;
+    layout: RemasterLayout;
     /** `vh-<first 16 hex of contentHash>.iso`. */
     name: string;
     volumeId: string;

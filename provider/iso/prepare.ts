@@ -14,7 +14,7 @@ import { extractFiles, inspectIso, IsoInfo } from "./isoImage";
 import { patchIsolinuxCfg } from "./isolinuxPatch";
 import { answerFilePathProblems, ArgEdit, DEFAULT_ANSWER_FILE_PATH, installerArgs, kernelArgProblems } from "./kernelArgs";
 import { listFatFiles, readFatFile, writeFatFile } from "./mtools";
-import { PatchedConfig, REMASTER_EPOCH, RemasterOptions } from "./options";
+import { PatchedConfig, REMASTER_EPOCH, REMASTER_LAYOUTS, RemasterLayout, RemasterOptions } from "./options";
 import { REMASTER_FORMAT } from "./contentHash";
 import { defaultScripts } from "./scripts";
 
@@ -33,8 +33,16 @@ export interface Prepared {
     info: IsoInfo;
     installImg: InstallImgResult;
     configs: PatchedConfig[];
-    /** xorriso arguments writing the remastered image to its stdout. */
+    /** xorriso arguments writing the remastered image to its stdout ("replay" layout). */
     xorrisoArgs: string[];
+    /**
+     * The edits alone (boot-record replay, Joliet, the -map of every changed file), without the
+     * drives: `xorrisoArgs` is `-indev <iso> -outdev stdio:/dev/fd/1` followed by these; the "grow"
+     * layout runs them on `-dev <copy>` with `-commit`.
+     */
+    editArgs: string[];
+    /** ISO paths of the files the remaster replaces. */
+    changed: Set<string>;
     env: Record<string, string>;
 }
 
@@ -42,8 +50,11 @@ const ISOLINUX_CFG = /^\/(boot\/)?(isolinux|syslinux)\/(isolinux|syslinux)\.cfg$
 const GRUB_CFG = /^\/EFI\/[^/]+\/grub[^/]*\.cfg$/i;
 const INSTALL_IMG = "/install.img";
 
-/** Checks and defaults the options; throws a RemasterInputError listing every problem. */
-export function resolveInputs(options: RemasterOptions): ResolvedInputs {
+/**
+ * Checks and defaults the options; throws a RemasterInputError listing every problem.
+ * @param layouts the layouts the caller can write @default every layout
+ */
+export function resolveInputs(options: RemasterOptions, layouts: readonly RemasterLayout[] = REMASTER_LAYOUTS): ResolvedInputs {
     const problems: string[] = [];
     const scripts = options.scripts ?? defaultScripts();
     const answerFilePath = options.answerFilePath ?? DEFAULT_ANSWER_FILE_PATH;
@@ -57,6 +68,10 @@ export function resolveInputs(options: RemasterOptions): ResolvedInputs {
     problems.push(...answerFilePathProblems(answerFilePath, reserved), ...kernelArgProblems(kernelArgs));
     const epoch = options.sourceDateEpoch ?? REMASTER_EPOCH;
     if (!Number.isInteger(epoch) || epoch < 0) problems.push(`sourceDateEpoch must be a non-negative integer (seconds), got ${epoch}`);
+    if (options.layout !== undefined && !layouts.includes(options.layout)) {
+        const why = REMASTER_LAYOUTS.includes(options.layout) ? " here (a stream cannot grow: that needs a file to add a session to)" : "";
+        problems.push(`layout must be ${layouts.map((l) => JSON.stringify(l)).join(" or ")}${why}, got ${JSON.stringify(options.layout)}`);
+    }
     if (problems.length) throw new RemasterInputError(problems);
     return {
         sourceIso: path.resolve(options.sourceIso), answerFile, answerFilePath, scripts,
@@ -80,13 +95,20 @@ export async function prepareRemaster(inputs: ResolvedInputs, work: string, opti
     const local = (isoPath: string) => path.join(work, "iso", isoPath.replace(/^\//, "").replace(/\//g, "__"));
     fs.mkdirSync(path.join(work, "iso"));
     const toExtract = [...isolinuxCfgs, ...grubCfgs, ...(efiImage ? [efiImage] : [])];
-    await extractFiles(iso, toExtract.map((p) => ({ isoPath: p, diskPath: local(p) })), options.signal);
-
     // install.img: the arguments do not depend on what is found, so the overlay can be built first.
     const marker: RemasterMarker = { format: REMASTER_FORMAT, answerFilePath: inputs.answerFilePath, kernelArgs: inputs.kernelArgs };
     const overlay = overlayArchive([...inputs.scripts, { path: inputs.answerFilePath, data: inputs.answerFile, mode: 0o600 }], marker, epoch);
     const imgPath = local(INSTALL_IMG);
-    const installImg = await writeInstallImg(iso, INSTALL_IMG, overlay, imgPath, options.signal);
+    // Side by side: osirrox extracting the small files, and install.img (the bulk of the preparation,
+    // usually read straight from its blocks). Both are waited for, so neither is still writing into
+    // `work` when a failure removes it.
+    const [extracted, built] = await Promise.allSettled([
+        extractFiles(iso, toExtract.map((p) => ({ isoPath: p, diskPath: local(p) })), options.signal),
+        writeInstallImg(iso, INSTALL_IMG, overlay, imgPath, options.signal, byPath.get(INSTALL_IMG)),
+    ]);
+    if (extracted.status === "rejected") throw extracted.reason;
+    if (built.status === "rejected") throw built.reason;
+    const installImg = built.value;
     progress({
         step: "install.img",
         message: `Remastering ${INSTALL_IMG}: base magic ${installImg.baseMagic} (${installImg.baseCompression}), ${installImg.baseSize} bytes` +
@@ -130,16 +152,17 @@ export async function prepareRemaster(inputs: ResolvedInputs, work: string, opti
     // bytes to a pipe (streaming) and to a regular file (otherwise it pads files further).
     // -stdio_sync off: xorriso would fsync every 16 MiB of a file it writes, halving its speed;
     // remasterIso flushes the finished file once instead.
-    const xorrisoArgs = ["-indev", iso, "-outdev", "stdio:/dev/fd/1", "-boot_image", "any", "replay", "-padding", "included", "-stdio_sync", "off"];
+    const editArgs = ["-boot_image", "any", "replay", "-padding", "included", "-stdio_sync", "off"];
     // xorriso's native mode drops the Joliet tree unless asked to write one (feasibility §1.3).
-    if (info.joliet) xorrisoArgs.push("-joliet", "on", "-compliance", "joliet_long_names");
+    if (info.joliet) editArgs.push("-joliet", "on", "-compliance", "joliet_long_names");
     for (const isoPath of [...changed].sort()) {
         const disk = local(isoPath);
         fs.utimesSync(disk, epoch, epoch);
         // Owner, group and mode as on the source (Rock Ridge), whoever runs the remaster.
         const mode = (byPath.get(isoPath)?.mode ?? 0o444).toString(8).padStart(4, "0");
-        xorrisoArgs.push("-map", disk, isoPath, "-chown", "0", isoPath, "--", "-chgrp", "0", isoPath, "--", "-chmod", mode, isoPath, "--");
+        editArgs.push("-map", disk, isoPath, "-chown", "0", isoPath, "--", "-chgrp", "0", isoPath, "--", "-chmod", mode, isoPath, "--");
     }
-    return { inputs, info, installImg, configs, xorrisoArgs, env: { SOURCE_DATE_EPOCH: String(epoch) } };
+    const xorrisoArgs = ["-indev", iso, "-outdev", "stdio:/dev/fd/1", ...editArgs];
+    return { inputs, info, installImg, configs, xorrisoArgs, editArgs, changed, env: { SOURCE_DATE_EPOCH: String(epoch) } };
 }
 

@@ -3,24 +3,28 @@
  * the answer file and the post-install/first-boot scripts go into install.img in the prefix form,
  * every installer boot entry (isolinux, every EFI/<vendor>/grub*.cfg, and the grub.cfg copies in
  * the El Torito EFI image) gets `answerfile=file://… install atexit=poweroff` plus extras, and
- * xorriso copies everything else while replaying the boot records (BIOS + UEFI El Torito,
- * isohybrid MBR/GPT), keeping the volume id and Joliet. No root, no full extraction: the ISO is
- * read once and written once, at close to disk speed.
+ * everything else is kept, with xorriso replaying the boot records (BIOS + UEFI El Torito,
+ * isohybrid MBR/GPT) onto the changed files and keeping the volume id and Joliet. No root, no full
+ * extraction.
  *
- * Output bytes depend only on the inputs (fixed timestamps, deterministic overlay). xorriso writes
- * the image to its stdout in both modes: into the output file directly (the bytes never pass
- * through Node) or into a pipe for streaming; with `-padding included` both give the same bytes.
+ * Two layouts (RemasterLayout in ./options): a file is written "grow" by default (the source copied
+ * by the kernel plus one added session: see ./growOutput), a stream always "replay" (xorriso reads
+ * the ISO once and writes a compact image once). Output bytes depend only on the inputs and the
+ * layout (fixed timestamps, deterministic overlay). In the replay layout xorriso writes the image to
+ * its stdout in both cases: into the output file directly (the bytes never pass through Node) or
+ * into a pipe for streaming; with `-padding included` both give the same bytes.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { backgroundSha256, followFileSha256 } from "./backgroundHash";
-import { contentHash, remasteredIsoName, sourceIsoSha256 } from "./contentHash";
+import { remasteredIsoName } from "./contentHash";
 import { RemasterError } from "./errors";
+import { remasterGrown } from "./growOutput";
 import { RemasterOptions, RemasterResult } from "./options";
-import { Prepared, prepareRemaster, resolveInputs, ResolvedInputs } from "./prepare";
+import { resolveInputs } from "./prepare";
+import { contentHashOf, finish, ready, reportFileGrowth } from "./run";
 import { runXorriso, spawnXorriso } from "./xorriso";
 
 export interface RemasterStream {
@@ -30,68 +34,31 @@ export interface RemasterStream {
     result: Promise<RemasterResult>;
 }
 
-/** Everything up to the moment xorriso starts writing; `cleanup` removes the working directory. */
-interface Ready {
-    inputs: ResolvedInputs;
-    prepared: Prepared;
-    hash: Promise<string>;
-    cleanup(): void;
-    started: number;
-    total: number;
-}
-
-async function ready(options: RemasterOptions, writeMessage: string): Promise<Ready> {
-    const started = Date.now();
-    const inputs = resolveInputs(options);
-    const hash = contentHashOf(inputs, options);
-    hash.catch(() => undefined); // observed later; an early failure must not be an unhandled rejection
-    const work = fs.mkdtempSync(path.join(options.tmpDir ?? os.tmpdir(), "vh-remaster-"));
-    const cleanup = () => fs.rmSync(work, { recursive: true, force: true });
-    try {
-        const prepared = await prepareRemaster(inputs, work, options);
-        const total = fs.statSync(inputs.sourceIso).size;
-        options.onProgress?.({ step: "write", message: writeMessage, bytesDone: 0, bytesTotal: total });
-        return { inputs, prepared, hash, cleanup, started, total };
-    } catch (err) {
-        cleanup();
-        throw err;
-    }
-}
-
-async function finish(r: Ready, size: number, sha256: string, options: RemasterOptions): Promise<RemasterResult> {
-    const digest = await r.hash;
-    const { prepared, inputs } = r;
-    options.onProgress?.({ step: "done", message: `Done: ${size} bytes, sha256 ${sha256}`, bytesDone: size, bytesTotal: size });
-    return {
-        size, sha256, contentHash: digest, name: remasteredIsoName(digest), volumeId: prepared.info.volumeId,
-        answerFilePath: inputs.answerFilePath, kernelArgs: inputs.kernelArgs, installImg: prepared.installImg,
-        configs: prepared.configs, durationMs: Date.now() - r.started,
-    };
-}
-
 /**
  * Remasters to a file: written next to `output`, flushed to disk and renamed into place, so no
- * partial file is ever left under the output's name.
+ * partial file is ever left under the output's name. The layout is "grow" unless `layout` says
+ * "replay" (see RemasterLayout for the trade-off: grow is faster, replay is smaller).
  */
 export async function remasterIso(options: RemasterOptions & { output: string }): Promise<RemasterResult> {
     const output = path.resolve(options.output);
+    return (options.layout ?? "grow") === "grow" ? remasterGrown(options, output) : remasterReplayed(options, output);
+}
+
+/** remasterIso for the "replay" layout: xorriso writes the whole image into the file. */
+async function remasterReplayed(options: RemasterOptions, output: string): Promise<RemasterResult> {
     const partial = `${output}.partial-${process.pid}`;
-    const r = await ready(options, `Create new iso: ${output}`);
+    const r = await ready(options, "replay", `Create new iso: ${output}`, ["grow", "replay"]);
     let fd: number | undefined;
     let follower: ReturnType<typeof followFileSha256> | undefined;
-    let timer: NodeJS.Timeout | undefined;
+    let stopReports = () => undefined as void;
     try {
         fd = fs.openSync(partial, "w");
-        const out = fd;
         follower = followFileSha256(partial);
-        timer = setInterval(() => {
-            const bytesDone = fs.fstatSync(out).size;
-            options.onProgress?.({ step: "write", message: `Create new iso: ${output}`, bytesDone, bytesTotal: Math.max(r.total, bytesDone) });
-        }, 1000);
+        stopReports = reportFileGrowth(partial, `Create new iso: ${output}`, r.total, options);
         await runXorriso(r.prepared.xorrisoArgs, {
             what: `write the remastered image of ${r.inputs.sourceIso} to ${partial}`, env: r.prepared.env, signal: options.signal, stdoutFd: fd,
         });
-        clearInterval(timer); // before the fd is closed: the timer reads its size
+        stopReports();
         const size = fs.fstatSync(fd).size;
         const result = await finish(r, size, await follower.finish(size), options);
         fs.fsyncSync(fd);
@@ -100,7 +67,7 @@ export async function remasterIso(options: RemasterOptions & { output: string })
         fs.renameSync(partial, output); // last: nothing after it can fail
         return { ...result, output };
     } catch (err) {
-        clearInterval(timer);
+        stopReports();
         follower?.abort();
         if (fd !== undefined) fs.closeSync(fd);
         fs.rmSync(partial, { force: true });
@@ -115,7 +82,7 @@ export async function remasterIso(options: RemasterOptions & { output: string })
  * boot configs) happens before this resolves, so input errors reject here, before any byte flows.
  */
 export async function remasterIsoStream(options: RemasterOptions): Promise<RemasterStream> {
-    const r = await ready(options, "Writing the remastered image");
+    const r = await ready(options, "replay", "Writing the remastered image", ["replay"]);
     let xorriso;
     try {
         xorriso = await spawnXorriso(r.prepared.xorrisoArgs, { what: `write the remastered image of ${r.inputs.sourceIso}`, env: r.prepared.env, signal: options.signal });
@@ -170,17 +137,4 @@ export async function remasterIsoStream(options: RemasterOptions): Promise<Remas
 export async function remasterContentHash(options: RemasterOptions): Promise<{ contentHash: string; name: string }> {
     const digest = await contentHashOf(resolveInputs(options), options);
     return { contentHash: digest, name: remasteredIsoName(digest) };
-}
-
-async function contentHashOf(inputs: ResolvedInputs, options: RemasterOptions): Promise<string> {
-    let reported = 0;
-    const sourceSha = await sourceIsoSha256(inputs.sourceIso, {
-        cacheDir: options.cacheDir, signal: options.signal,
-        onProgress: (done, total) => {
-            if (done - reported < 128 * 1024 * 1024 && done !== total) return;
-            reported = done;
-            options.onProgress?.({ step: "hash", message: `Hashing ${inputs.sourceIso}`, bytesDone: done, bytesTotal: total });
-        },
-    });
-    return contentHash({ ...inputs, sourceIsoSha256: sourceSha });
 }

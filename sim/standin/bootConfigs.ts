@@ -40,6 +40,12 @@ export interface BootConfigOptions {
     defaultLabel?: string;
     /** Menu timeout in seconds (isolinux TIMEOUT is in tenths). @default 5 (as shipped) */
     timeoutSeconds?: number;
+    /**
+     * isolinux TOTALTIMEOUT in seconds: a deadline that input cannot cancel ("serial port glitches",
+     * syslinux's documentation). Boot tests set it because stray bytes on an emulated serial line
+     * otherwise leave isolinux waiting at its prompt. @default 0 (none, as shipped)
+     */
+    totalTimeoutSeconds?: number;
 }
 
 const XEN = {
@@ -57,7 +63,7 @@ function isolinux(flavor: Flavor, options: Required<BootConfigOptions>): string 
     const safe = flavor === "xenserver-7.1" ? `${SAFE_XEN} iommu=off ${SAFE_XEN_TAIL}` : `${SAFE_XEN} ${SAFE_XEN_TAIL}`;
     const label = (name: string, xenArgs: string, dom0: string, kernel = "/boot/vmlinuz") =>
         `LABEL ${name}\n\tKERNEL mboot.c32\n\tAPPEND /boot/xen.gz ${xen} ${xenArgs} --- ${kernel} ${dom0} --- /install.img\n`;
-    const head = `${flavor === "xenserver-7.1" ? "" : "SERIAL 0 115200\n"}DEFAULT ${options.defaultLabel}\nPROMPT 1\nTIMEOUT ${options.timeoutSeconds * 10}\nDISPLAY pg_main\nF1 pg_main\nF2 pg_help\n\n`;
+    const head = `${flavor === "xenserver-7.1" ? "" : "SERIAL 0 115200\n"}DEFAULT ${options.defaultLabel}\nPROMPT 1\nTIMEOUT ${options.timeoutSeconds * 10}\n${options.totalTimeoutSeconds ? `TOTALTIMEOUT ${options.totalTimeoutSeconds * 10}\n` : ""}DISPLAY pg_main\nF1 pg_main\nF2 pg_help\n\n`;
     const common = label("install", SERIAL_XEN, hvc) + label("no-serial", "console=vga", "console=tty0")
         + label("safe", safe, hvc) + label("multipath", SERIAL_XEN, `${hvc} device_mapper_multipath=enabled`);
     const shell = label("shell", SERIAL_XEN, `${hvc} bash-shell`);
@@ -99,7 +105,7 @@ function grub(flavor: Flavor, options: Required<BootConfigOptions>, searchInstal
 }
 
 export function bootConfigs(flavor: Flavor, options: BootConfigOptions = {}): BootConfigs {
-    const resolved = { defaultLabel: options.defaultLabel ?? "install", timeoutSeconds: options.timeoutSeconds ?? 5 };
+    const resolved = { defaultLabel: options.defaultLabel ?? "install", timeoutSeconds: options.timeoutSeconds ?? 5, totalTimeoutSeconds: options.totalTimeoutSeconds ?? 0 };
     return {
         isolinux: isolinux(flavor, resolved),
         grub: grub(flavor, resolved, false),

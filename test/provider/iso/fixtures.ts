@@ -1,9 +1,11 @@
 /**
  * Shared inputs and checks of the provider/iso specs (not a spec itself).
  */
+import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import { inspectIso } from "../../../provider/iso/isoImage";
 
 /** The seed's answer file (generate_answerfile.sh dhcp). */
 export const ANSWER_FILE = `<?xml version="1.0"?>
@@ -61,4 +63,47 @@ export function treeListing(iso: string): string[] {
         const [perms, , owner, group] = l.split(/\s+/);
         return `${perms} ${owner} ${group} ${/'(.*)'$/.exec(l)?.[1]}`;
     }).sort();
+}
+
+/** The numbers of the boot records that say where things are, from xorriso's report (512-byte sectors for MBR/GPT, 2048-byte blocks for El Torito). */
+export interface BootRecordNumbers {
+    imageSectors: number;
+    /** El Torito boot image LBAs, by entry number. */
+    elTorito: Record<number, number>;
+    /** MBR partitions: [start sector, sectors], by number. */
+    mbr: Record<number, [number, number]>;
+    /** GPT: first and last usable sector, and the backup header's sector. */
+    gptRange: [number, number, number];
+    /** GPT partitions: [start sector, sectors], by number. */
+    gpt: Record<number, [number, number]>;
+}
+
+export function bootRecordNumbers(iso: string): BootRecordNumbers {
+    const out = execFileSync("xorriso", ["-indev", iso, "-report_el_torito", "plain", "-report_system_area", "plain"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const numbers: BootRecordNumbers = { imageSectors: 0, elTorito: {}, mbr: {}, gptRange: [0, 0, 0], gpt: {} };
+    for (const line of out.split("\n")) {
+        let m: RegExpExecArray | null;
+        if ((m = /^ISO image size\/512\s*:\s*(\d+)/.exec(line))) numbers.imageSectors = Number(m[1]);
+        else if ((m = /^El Torito boot img\s*:\s*(\d+)\s.*\s(\d+)$/.exec(line))) numbers.elTorito[Number(m[1])] = Number(m[2]);
+        else if ((m = /^MBR partition\s*:\s*(\d+)\s+\S+\s+\S+\s+(\d+)\s+(\d+)$/.exec(line))) numbers.mbr[Number(m[1])] = [Number(m[2]), Number(m[3])];
+        else if ((m = /^GPT lba range\s*:\s*(\d+)\s+(\d+)\s+(\d+)$/.exec(line))) numbers.gptRange = [Number(m[1]), Number(m[2]), Number(m[3])];
+        else if ((m = /^GPT start and size\s*:\s*(\d+)\s+(\d+)\s+(\d+)$/.exec(line))) numbers.gpt[Number(m[1])] = [Number(m[2]), Number(m[3])];
+    }
+    return numbers;
+}
+
+/**
+ * Throws unless the boot records point at the files as they are now: El Torito at isolinux.bin
+ * and efiboot.img, the isohybrid MBR and the GPT over the whole image and at efiboot.img.
+ */
+export async function assertBootRecordsPointAtFiles(iso: string): Promise<void> {
+    const files = new Map((await inspectIso(iso)).files.map((f) => [f.path, f.extents[0]]));
+    const [isolinux, efiboot] = [files.get("/boot/isolinux/isolinux.bin")!, files.get("/boot/efiboot.img")!];
+    const n = bootRecordNumbers(iso);
+    const sectors = fs.statSync(iso).size / 512;
+    assert.equal(n.imageSectors, sectors);
+    assert.deepEqual(n.elTorito, { 1: isolinux.lba, 2: efiboot.lba });
+    assert.deepEqual(n.mbr, { 1: [0, sectors], 2: [efiboot.lba * 4, efiboot.blocks * 4] });
+    assert.equal(n.gptRange[2], sectors - 1, "the backup GPT header is the image's last sector");
+    assert.deepEqual(n.gpt, { 1: [0, n.gptRange[1]], 2: [efiboot.lba * 4, efiboot.blocks * 4] });
 }

@@ -14,8 +14,8 @@ import {
     XorrisoError,
 } from "../../../provider/iso/index";
 import { bootConfigs } from "../../helpers/bootConfigs";
-import { buildStandinIso, readEfibootFile, readIsoFile } from "../../helpers/standinIso";
-import { ANSWER_FILE, sha256 } from "./fixtures";
+import { bootRecordReport, buildStandinIso, readEfibootFile, readIsoFile } from "../../helpers/standinIso";
+import { ANSWER_FILE, assertBootRecordsPointAtFiles, sha256 } from "./fixtures";
 
 const CONFIG_FILES = ["/boot/isolinux/isolinux.cfg", "/EFI/xenserver/grub.cfg", "/EFI/xenserver/grub-usb.cfg"];
 
@@ -35,17 +35,36 @@ describe("provider/iso/remaster runs", function () {
     afterEach(() => assert.deepEqual(fs.readdirSync(tmp), [], "temporary files left behind"));
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it("is byte-reproducible: two runs give the same bytes, and the result's sha256 is the file's", async () => {
-        const a = await remasterIso({ ...opts(), output: path.join(dir, "a.iso") });
-        const b = await remasterIso({ ...opts(), output: path.join(dir, "b.iso"), tmpDir: fs.mkdtempSync(path.join(dir, "other-tmp-")) });
-        assert.equal(a.sha256, sha256(path.join(dir, "a.iso")));
-        assert.equal(b.sha256, a.sha256);
-        assert.equal(a.size, fs.statSync(path.join(dir, "a.iso")).size);
-        assert.equal(b.contentHash, a.contentHash);
+    for (const layout of ["grow", "replay"] as const) {
+        it(`is byte-reproducible in the ${layout} layout: two runs give the same bytes, and the result's sha256 is the file's`, async () => {
+            const messages: string[] = [];
+            const a = await remasterIso({ ...opts(), layout, output: path.join(dir, `a-${layout}.iso`), onProgress: (e) => messages.push(e.message) });
+            assert.ok(!messages.some((m) => /Growing a full copy/.test(m)), "the grow layout took its fast path (the filler is left out of the skeleton)");
+            const b = await remasterIso({ ...opts(), layout, output: path.join(dir, `b-${layout}.iso`), tmpDir: fs.mkdtempSync(path.join(dir, "other-tmp-")) });
+            assert.equal(a.sha256, sha256(path.join(dir, `a-${layout}.iso`)));
+            assert.equal(b.sha256, a.sha256);
+            assert.equal(a.size, fs.statSync(path.join(dir, `a-${layout}.iso`)).size);
+            assert.equal(b.contentHash, a.contentHash);
+        });
+    }
+
+    it("names the content, not the layout: both layouts share the content hash; grow is larger by the dead install.img", async () => {
+        const grown = await remasterIso({ ...opts(), output: path.join(dir, "layout-grow.iso") });
+        const replayed = await remasterIso({ ...opts(), layout: "replay", output: path.join(dir, "layout-replay.iso") });
+        assert.deepEqual([grown.layout, replayed.layout], ["grow", "replay"]);
+        assert.equal(grown.contentHash, replayed.contentHash);
+        assert.notEqual(grown.sha256, replayed.sha256);
+        assert.ok(grown.size - replayed.size >= readIsoFile(src, "/install.img").length, `grown ${grown.size}, replayed ${replayed.size}`);
+        assert.deepEqual(configsOf(path.join(dir, "layout-grow.iso")), configsOf(path.join(dir, "layout-replay.iso")));
     });
 
-    it("streams the same bytes it writes to a file", async () => {
-        const file = await remasterIso({ ...opts(), output: path.join(dir, "file.iso") });
+    it("streams the same bytes it writes to a file in the replay layout, and only streams that layout", async () => {
+        await assert.rejects(remasterIsoStream({ ...opts(), layout: "grow" }), (err: unknown) => {
+            assert.ok(err instanceof RemasterInputError);
+            assert.equal(err.message, 'invalid remaster input: layout must be "replay" here (a stream cannot grow: that needs a file to add a session to), got "grow"');
+            return true;
+        });
+        const file = await remasterIso({ ...opts(), layout: "replay", output: path.join(dir, "file.iso") });
         const { stream, result } = await remasterIsoStream(opts());
         const hash = crypto.createHash("sha256");
         let size = 0;
@@ -70,14 +89,22 @@ describe("provider/iso/remaster runs", function () {
         assert.equal(new Set([contentHash, ...variants.map((v) => v.contentHash)]).size, 5);
     });
 
-    it("is idempotent: remastering its own output replaces our arguments and overlay instead of stacking them", async () => {
+    it("is idempotent: remastering its own (grown) output replaces our arguments and overlay instead of stacking them", async () => {
         const once = path.join(dir, "once.iso"), twice = path.join(dir, "twice.iso"), changed = path.join(dir, "changed.iso");
-        await remasterIso({ ...opts(), output: once, kernelArgs: ["sshpassword=first"] });
+        const first = await remasterIso({ ...opts(), output: once, kernelArgs: ["sshpassword=first"] });
         const second = await remasterIso({ ...opts(), sourceIso: once, output: twice, kernelArgs: ["sshpassword=first"] });
         assert.deepEqual(second.installImg.previous?.kernelArgs, [...second.kernelArgs]);
         assert.deepEqual(configsOf(twice), configsOf(once));
         assert.ok(readIsoFile(twice, "/install.img").equals(readIsoFile(once, "/install.img")));
         assert.equal(readInitramfs(readIsoFile(twice, "/install.img")).segments.length, 3);
+        assert.equal(bootRecordReport(twice), bootRecordReport(src));
+        await assertBootRecordsPointAtFiles(twice);
+        // Growing a grown image grows it again; the replay layout writes it compact, as from the original.
+        assert.ok(second.size > first.size);
+        const compact = await remasterIso({ ...opts(), sourceIso: once, output: path.join(dir, "compact.iso"), kernelArgs: ["sshpassword=first"], layout: "replay" });
+        const fromOriginal = await remasterIso({ ...opts(), output: path.join(dir, "from-original.iso"), kernelArgs: ["sshpassword=first"], layout: "replay" });
+        assert.equal(compact.size, fromOriginal.size);
+        assert.deepEqual(configsOf(path.join(dir, "compact.iso")), configsOf(once));
         // A different extra argument replaces the old one rather than joining it.
         await remasterIso({ ...opts(), sourceIso: once, output: changed, kernelArgs: ["network_device=all"] });
         const cfg = readIsoFile(changed, "/boot/isolinux/isolinux.cfg").toString();
@@ -161,18 +188,20 @@ describe("provider/iso/remaster runs", function () {
         });
     });
 
-    it("stops when aborted, removing the partial output and temporary files", async () => {
-        const controller = new AbortController();
-        const output = path.join(dir, "aborted.iso");
-        const started = Date.now();
-        await assert.rejects(remasterIso({
-            ...opts(), output, signal: controller.signal,
-            onProgress: (e) => { if (e.step === "write") controller.abort(); },
-        }), (err: unknown) => err instanceof XorrisoError && /^xorriso failed to write the remastered image of .* \(cancelled\)/.test(err.message));
-        assert.ok(Date.now() - started < 5000, "aborting does not wait for xorriso to finish");
-        assert.ok(!fs.existsSync(output));
-        assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith("aborted.iso")), []);
-    });
+    for (const layout of ["grow", "replay"] as const) {
+        it(`stops when aborted (${layout} layout), removing the partial output and temporary files`, async () => {
+            const controller = new AbortController();
+            const output = path.join(dir, `aborted-${layout}.iso`);
+            const started = Date.now();
+            await assert.rejects(remasterIso({
+                ...opts(), output, signal: controller.signal, layout,
+                onProgress: (e) => { if (e.step === "write") controller.abort(); },
+            }), (err: unknown) => err instanceof XorrisoError && /^xorriso failed to write the remastered image of .* \(cancelled\)/.test(err.message));
+            assert.ok(Date.now() - started < 5000, "aborting does not wait for xorriso to finish");
+            assert.ok(!fs.existsSync(output));
+            assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith(`aborted-${layout}.iso`)), []);
+        });
+    }
 
     it("patches a boot config given as a plain Linux entry too (DEFAULT with KERNEL/APPEND initrd=)", async () => {
         const configs = bootConfigs("xenserver-8");

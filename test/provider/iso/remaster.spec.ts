@@ -1,18 +1,19 @@
 /**
  * The remaster end to end on stand-in ISOs built here with the real tools (xorriso, syslinux,
- * GRUB, mtools): boot records, volume id, Joliet, every config copy, the prefix-form install.img,
- * reproducibility, streaming, idempotence. Booting the result is in boot.spec.ts.
+ * GRUB, mtools), in both layouts: boot records, volume id, Joliet, every config copy, the
+ * prefix-form install.img, and for "grow" the source kept in place. Reproducibility, streaming and
+ * idempotence are in remaster.runs.spec.ts, booting the result in boot.spec.ts.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { emptyNewc, readInitramfs } from "../../../provider/iso/initramfs";
-import { RemasterProgress, remasterIso } from "../../../provider/iso/index";
+import { RemasterLayout, RemasterProgress, remasterIso } from "../../../provider/iso/index";
 import { DATA_DIR } from "../../../provider/iso/scripts";
 import { Flavor } from "../../helpers/bootConfigs";
 import { bootRecordReport, buildStandinIso, readEfibootFile, readIsoFile } from "../../helpers/standinIso";
-import { ADDED_ARGS, ANSWER_FILE, changedLines, treeListing, volumeDescriptors, volumeId } from "./fixtures";
+import { ADDED_ARGS, ANSWER_FILE, assertBootRecordsPointAtFiles, changedLines, treeListing, volumeDescriptors, volumeId } from "./fixtures";
 
 /** Installer entries per config copy, counted by hand from the shipped files. */
 const INSTALLER_ENTRIES: Record<Flavor, { isolinux: number; grub: number; extraGrub: string[] }> = {
@@ -30,19 +31,41 @@ describe("provider/iso/remaster", function () {
 
     for (const flavor of Object.keys(INSTALLER_ENTRIES) as Flavor[]) {
         for (const compression of ["gzip", "bzip2", "zstd"] as const) {
-            describe(`${flavor} with a ${compression} install.img`, () => {
+            for (const layout of ["grow", "replay"] as RemasterLayout[]) describe(`${flavor} with a ${compression} install.img, ${layout} layout`, () => {
                 let src: string, out: string, tmp: string;
                 const events: RemasterProgress[] = [];
                 before(async () => {
-                    src = buildStandinIso({ out: path.join(dir, `${flavor}-${compression}.iso`), flavor, compression, volumeId: `Stand-in ${flavor}` });
-                    out = path.join(dir, `${flavor}-${compression}-out.iso`);
+                    src = path.join(dir, `${flavor}-${compression}.iso`);
+                    if (!fs.existsSync(src)) buildStandinIso({ out: src, flavor, compression, volumeId: `Stand-in ${flavor}` });
+                    out = path.join(dir, `${flavor}-${compression}-${layout}.iso`);
                     tmp = fs.mkdtempSync(path.join(dir, "tmp-"));
-                    await remasterIso({ sourceIso: src, output: out, answerFile: ANSWER_FILE, tmpDir: tmp, cacheDir: dir, onProgress: (e) => events.push(e) });
+                    // The layout is left to its default ("grow") for remasterIso, and asked for otherwise.
+                    const result = await remasterIso({
+                        sourceIso: src, output: out, answerFile: ANSWER_FILE, tmpDir: tmp, cacheDir: dir, onProgress: (e) => events.push(e),
+                        ...(layout === "grow" ? {} : { layout }),
+                    });
+                    assert.equal(result.layout, layout);
                 });
+
+                if (layout === "grow") {
+                    it("keeps every byte of the source in place after the first 64 KiB, and appends one session with the changed files", () => {
+                        const [a, b] = [fs.readFileSync(src), fs.readFileSync(out)];
+                        assert.ok(b.subarray(65536, a.length).equals(a.subarray(65536)), "the source's blocks are untouched");
+                        // The trade-off: the new session holds the new install.img, efiboot.img, the configs and a new tree,
+                        // while the old ones stay behind as dead space.
+                        const grown = b.length - a.length;
+                        const installImg = readIsoFile(out, "/install.img").length;
+                        assert.ok(grown >= installImg + 2880 * 1024 && grown <= installImg + 2880 * 1024 + 2 * 1024 * 1024, `grew by ${grown} bytes`);
+                    });
+                }
 
                 it("keeps the El Torito and system-area boot records, apart from block addresses", () => {
                     assert.equal(bootRecordReport(out), bootRecordReport(src));
                     assert.match(bootRecordReport(out), /El Torito boot img : 1 BIOS y none.*\nEl Torito boot img : 2 UEFI y none/);
+                });
+
+                it("points every boot record at the new files: El Torito at isolinux.bin and efiboot.img, MBR and GPT over the whole image and at efiboot.img", async () => {
+                    await assertBootRecordsPointAtFiles(out);
                 });
 
                 it("keeps the volume id and the Joliet tree", () => {

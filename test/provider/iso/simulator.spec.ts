@@ -1,7 +1,8 @@
 /**
- * Contract with the simulated installer (sim/installer): a remastered ISO installs unattended on a
- * simulated host, read the way XenServer's firmware, bootloaders and installer read it, on BIOS and
- * UEFI, for each flavor; the unmodified ISO does not.
+ * Contract with the simulated installer (sim/installer): a remastered ISO, in either layout,
+ * installs unattended on a simulated host, read the way XenServer's firmware, bootloaders and
+ * installer read it (volume descriptors at sector 16, El Torito, efiboot.img), on BIOS and UEFI,
+ * for each flavor; the unmodified ISO does not.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -22,11 +23,12 @@ describe("provider/iso remaster: the simulated installer reads the result", func
     before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "vh-remaster-sim-")); });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    for (const flavor of Object.keys(PRODUCT) as Flavor[]) {
-        it(`${flavor}: installs unattended, powers off, and leaves a first boot that halts once (BIOS and UEFI)`, async () => {
-            const src = buildStandinIso({ out: path.join(dir, `${flavor}.iso`), flavor, compression: "bzip2" });
-            const out = path.join(dir, `${flavor}-out.iso`);
-            await remasterIso({ sourceIso: src, output: out, answerFile: ANSWER_FILE, cacheDir: dir });
+    for (const flavor of Object.keys(PRODUCT) as Flavor[]) for (const layout of ["grow", "replay"] as const) {
+        it(`${flavor}, ${layout} layout: installs unattended, powers off, and leaves a first boot that halts once (BIOS and UEFI)`, async () => {
+            const src = path.join(dir, `${flavor}.iso`);
+            if (!fs.existsSync(src)) buildStandinIso({ out: src, flavor, compression: "bzip2" });
+            const out = path.join(dir, `${flavor}-${layout}.iso`);
+            await remasterIso({ sourceIso: src, output: out, answerFile: ANSWER_FILE, cacheDir: dir, layout });
             for (const firmware of ["bios", "uefi"] as const) {
                 const boot = (iso: string) => planBoot({
                     vmUuid: "vm", bootOrder: "dc", firmware, cdIsoPath: iso, disk: { blank: true, sizeBytes: 80 * 2 ** 30 }, nics: ["eth0"],
