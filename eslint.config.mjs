@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["dist/**", "node_modules/**", "examples/*/node_modules/**", "sim/bin/**", "scripts/**"] },
+    { ignores: ["dist/**", "node_modules/**", ".tmp/**", ".bench/**", "examples/*/node_modules/**", "sim/bin/**", "scripts/**"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -17,8 +17,12 @@ const BENCHMARKS: Array<() => Promise<Benchmark>> = [
 
 async function main(): Promise<void> {
     const only = process.argv.slice(2);
-    for (const load of BENCHMARKS) {
-        const bench = await load();
+    const benchmarks = await Promise.all(BENCHMARKS.map((load) => load()));
+    const unknown = only.filter((name) => !benchmarks.some((b) => b.name === name));
+    if (unknown.length) {
+        throw new Error(`unknown benchmark ${unknown.map((n) => JSON.stringify(n)).join(", ")}: choose from ${benchmarks.map((b) => b.name).join(", ")}`);
+    }
+    for (const bench of benchmarks) {
         if (only.length && !only.includes(bench.name)) continue;
         const started = Date.now();
         process.stdout.write(`== ${bench.name}\n`);
