@@ -19,7 +19,8 @@ export function getSession(args: ConnectionArgs, options: SessionOptions = {}): 
     return sessionFor(resolveConnectionArgs(args), options);
 }
 
-function sessionFor(resolved: ResolvedConnectionArgs, options: SessionOptions): SshSession {
+/** The shared session for already resolved arguments (a worker thread rebuilding its caller's session). */
+export function sessionFor(resolved: ResolvedConnectionArgs, options: SessionOptions = {}): SshSession {
     const existing = sessions.get(resolved.poolKey);
     if (existing) return existing;
     const jump = resolved.jump ? sessionFor(resolved.jump, options) : undefined;

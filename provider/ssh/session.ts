@@ -52,7 +52,8 @@ export class SshSession {
     private conn?: Connection;
     private connecting?: Promise<Connection>;
     private readonly slots: ChannelSlots;
-    private readonly log: Logger;
+    /** This session's logger (secrets redacted); an upload's worker thread reports through it. */
+    readonly log: Logger;
     /** Commands, SFTP sessions and tunnels currently using the connection. */
     private users = 0;
     private idleTimer?: NodeJS.Timeout;

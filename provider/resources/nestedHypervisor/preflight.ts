@@ -8,21 +8,15 @@
  */
 import { parseMap, parseSet, XeClient, XeRecord } from "../../xe";
 import { formatBytes } from "../remasteredIso/format";
-import { TEMPLATE_NAME } from "./args";
+import { NestedHypervisorInputs, TEMPLATE_NAME } from "./args";
 import { diskName } from "./naming";
 import { NestedVirtKey, nestedVirtKeys } from "./platform";
 
 export const GiB = 1024 ** 3;
 export const MiB = 1024 ** 2;
 
-export interface PreflightSpec {
-    nameLabel: string;
-    isoName: string;
-    networkUuid: string;
-    memoryGiB: number;
-    vcpus: number;
-    diskGiB: number;
-}
+/** The inputs a pre-flight judges. */
+export type PreflightSpec = Pick<NestedHypervisorInputs, "nameLabel" | "isoName" | "networkUuid" | "memoryGiB" | "vcpus" | "diskGiB">;
 
 export interface HostFacts {
     target: string;

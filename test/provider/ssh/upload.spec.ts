@@ -9,7 +9,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Readable } from "node:stream";
-import { closeAll, ConnectionArgs, getSession, upload, UploadProgress } from "../../../provider/ssh";
+import {
+    closeAll, ConnectionArgs, getSession, HostKeyMismatchError, InsufficientSpaceError, upload, UploadIntegrityError, UploadProgress,
+} from "../../../provider/ssh";
+import { sh } from "../../../provider/shell";
 import { Sshd, sshdSkipReason, startSshd } from "../../helpers/sshd";
 import { rejectsWithCode } from "./assertions";
 
@@ -91,6 +94,61 @@ describe("provider/ssh/upload (real sshd)", function () {
         await rejectsWithCode(upload(getSession(args), file, `${remote}/../x.bin`), "UPLOAD_FAILED");
     });
 
+    describe("on a worker thread", () => {
+        const logins = () => (sshd.log().match(/Accepted publickey/g) ?? []).length;
+
+        it("sends a file of 16 MiB or more from a worker thread over a connection of its own; smaller ones over the pooled one", async () => {
+            const session = getSession(args);
+            await session.run(sh`true`); // the pooled connection is up
+            const big = path.join(local, "big.iso");
+            fs.writeFileSync(big, crypto.randomBytes(16 * 1024 * 1024));
+            const before = logins();
+            const progress: UploadProgress[] = [];
+            const result = await upload(session, big, `${remote}/big.iso`, { onProgress: (p) => progress.push(p) });
+            assert.equal(logins(), before + 1, "the worker logs in on its own");
+            assert.equal(result.sha256, sha256(fs.readFileSync(big)));
+            assert.ok(fs.readFileSync(`${remote}/big.iso`).equals(fs.readFileSync(big)));
+            assert.equal(progress.at(-1)?.bytes, 16 * 1024 * 1024, "progress comes back from the worker");
+
+            const small = path.join(local, "below.bin");
+            fs.writeFileSync(small, crypto.randomBytes(1024 * 1024));
+            await upload(session, small, `${remote}/below.bin`);
+            await upload(session, big, `${remote}/big-here.iso`, { thread: "caller" });
+            assert.equal(logins(), before + 1, "no new login for a small file or thread: \"caller\"");
+            assert.deepEqual(leftovers(remote), []);
+        });
+
+        it("brings typed errors back with their class and fields, and leaves no temp file", async () => {
+            const file = path.join(local, "small.bin");
+            fs.writeFileSync(file, "hello\n");
+            const mismatch = await rejectsWithCode<UploadIntegrityError>(
+                upload(getSession(args), file, `${remote}/mismatch.bin`, { sha256: "0".repeat(64), thread: "worker" }), "UPLOAD_INTEGRITY");
+            assert.ok(mismatch instanceof UploadIntegrityError);
+            assert.deepEqual(mismatch.actual, { size: 6, sha256: sha256(Buffer.from("hello\n")) });
+            assert.equal(mismatch.remotePath, `${remote}/mismatch.bin`);
+            assert.ok(!fs.existsSync(`${remote}/mismatch.bin`));
+            assert.deepEqual(leftovers(remote), []);
+        });
+
+        it("checks the host key on its own connection too", async () => {
+            const file = path.join(local, "small.bin");
+            const wrongPin = "SHA256:" + Buffer.alloc(32, 7).toString("base64").replace(/=+$/, "");
+            const err = await rejectsWithCode<HostKeyMismatchError>(
+                upload(getSession({ ...args, hostKey: wrongPin }), file, `${remote}/pinned.bin`, { thread: "worker" }), "HOST_KEY_MISMATCH");
+            assert.ok(err instanceof HostKeyMismatchError);
+            assert.deepEqual(err.expected, [wrongPin]);
+            assert.ok(!fs.existsSync(`${remote}/pinned.bin`));
+        });
+
+        it("reports through the caller's logger", async () => {
+            const lines: string[] = [];
+            const insecure = { ...args, hostKey: undefined, insecureSkipHostKeyCheck: true };
+            const file = path.join(local, "small.bin");
+            await upload(getSession(insecure, { log: (l) => lines.push(l) }), file, `${remote}/logged.bin`, { thread: "worker" });
+            assert.equal(lines.filter((l) => /WARNING: insecureSkipHostKeyCheck is set/.test(l)).length, 1, lines.join("\n"));
+        });
+    });
+
     describe("on a full filesystem (1 MiB tmpfs)", () => {
         let small: string;
         before(function () {
@@ -116,6 +174,9 @@ describe("provider/ssh/upload (real sshd)", function () {
             assert.ok(err.availableBytes <= 1024 * 1024);
             assert.match(err.message, new RegExp(`not enough free space in ${small}: 2\\.0 MiB needed, .* available`));
             assert.deepEqual(fs.readdirSync(small), []);
+            const fromWorker = await rejectsWithCode<InsufficientSpaceError>(upload(getSession(args), file, `${small}/big.iso`, { thread: "worker" }), "UPLOAD_NO_SPACE");
+            assert.ok(fromWorker instanceof InsufficientSpaceError);
+            assert.equal(fromWorker.neededBytes, 2 * 1024 * 1024);
         });
 
         it("reports a stream that fills the filesystem as no space, and removes the temp file", async () => {
