@@ -5,17 +5,14 @@
  * removes partial ones or adopts the complete one, instead of making duplicates.
  */
 import * as assert from "node:assert/strict";
-import { NestedHypervisor, NestedHypervisorArgs } from "../../../../provider/resources/nestedHypervisor";
-import { RemasteredIso } from "../../../../provider/resources/remasteredIso";
-import { XenNetwork } from "../../../../provider/resources/xenNetwork";
-import { closeAll } from "../../../../provider/ssh";
 import { XeClient } from "../../../../provider/xe";
 import { addFault, clearFaults, readCalls } from "../../../../sim";
 import { REPO_ROOT } from "../../../helpers/paths";
 import { SimHost, startSimHost } from "../../../helpers/simHost";
 import { sweep, sweepState } from "../../../helpers/sweep";
 import { TestEngine } from "../../../helpers/testEngine";
-import { answerFile, callCount, callsSince, stackConfig, standinSourceIso, xeOf } from "../fixtures";
+import { LabVm, labProgram, tearDownLab } from "./lab";
+import { callCount, callsSince, stackConfig, standinSourceIso, xeOf } from "../fixtures";
 
 describe("NestedHypervisor retry after a crash (real provider host, simulated XenServer)", function () {
     this.timeout(120_000);
@@ -30,25 +27,9 @@ describe("NestedHypervisor retry after a crash (real provider host, simulated Xe
         xe = xeOf(sim);
         engine = await TestEngine.start({ cwd: REPO_ROOT, project: "vhtest", config: stackConfig(sim) });
     });
-    after(async () => {
-        try {
-            if (engine) {
-                assert.deepEqual((await engine.destroy()).errors, []);
-                assert.deepEqual(await sweep(xe, { names: ["vh"] }), [], "nothing left after the suite");
-            }
-        } finally {
-            // Stopped whatever the assertions said: a simulator must not outlive the run.
-            await engine?.stop();
-            await closeAll();
-            await sim?.stop();
-        }
-    });
+    after(() => tearDownLab(engine, xe, sim));
 
-    const lab = (...vms: Array<Partial<NestedHypervisorArgs> & { name: string }>) => () => {
-        const net = new XenNetwork("home", { nameLabel: "lab-home" });
-        const iso = new RemasteredIso("iso", { sourceIso: source, answerFile: answerFile() });
-        for (const { name, ...vm } of vms) new NestedHypervisor(name, { nameLabel: name, isoName: iso.isoName, networkUuid: net.uuid, memoryGiB: 4, diskGiB: 60, ...vm });
-    };
+    const lab = (...vms: LabVm[]) => labProgram(source, ...vms);
     const vmsNamed = async (prefix: string) => (await xe.list("vm", {}, ["uuid", "name-label"])).filter((v) => v["name-label"].startsWith(prefix));
     const disksNamed = async (prefix: string) => (await xe.list("vdi", {}, ["uuid", "name-label"])).filter((v) => v["name-label"].startsWith(prefix));
 

@@ -11,13 +11,13 @@ import * as path from "node:path";
 import { NestedHypervisor, NestedHypervisorArgs } from "../../../../provider/resources/nestedHypervisor";
 import { RemasteredIso } from "../../../../provider/resources/remasteredIso";
 import { XenNetwork } from "../../../../provider/resources/xenNetwork";
-import { closeAll } from "../../../../provider/ssh";
 import { parseMap, XeClient } from "../../../../provider/xe";
 import { addFault, clearFaults, readSimLog } from "../../../../sim";
 import { REPO_ROOT } from "../../../helpers/paths";
 import { SimHost, startSimHost } from "../../../helpers/simHost";
 import { sweep } from "../../../helpers/sweep";
 import { TestEngine } from "../../../helpers/testEngine";
+import { LabVm, labProgram, tearDownLab } from "./lab";
 import { answerFile, callCount, callsSince, connectionOf, ROOT_PASSWORD, stackConfig, standinSourceIso, writes, xeOf } from "../fixtures";
 
 const GiB = 1024 ** 3;
@@ -43,26 +43,9 @@ describe("NestedHypervisor resource (real provider host, simulated XenServer)", 
             engine.state.clear();
         }
     });
-    after(async () => {
-        try {
-            if (engine) {
-                assert.deepEqual((await engine.destroy()).errors, []);
-                assert.deepEqual(await sweep(xe, { names: ["vh"] }), [], "nothing left after the suite");
-            }
-        } finally {
-            // Stopped whatever the assertions said: a simulator must not outlive the run.
-            await engine?.stop();
-            await closeAll();
-            await sim?.stop();
-        }
-    });
+    after(() => tearDownLab(engine, xe, sim));
 
-    /** The lab's network and ISO, plus nested hypervisors (Pulumi name `name`, nameLabel the same unless given). */
-    const lab = (...vms: Array<Partial<NestedHypervisorArgs> & { name: string }>) => () => {
-        const net = new XenNetwork("home", { nameLabel: "lab-home" });
-        const iso = new RemasteredIso("iso", { sourceIso: source, answerFile: answerFile() });
-        for (const { name, ...vm } of vms) new NestedHypervisor(name, { nameLabel: name, isoName: iso.isoName, networkUuid: net.uuid, memoryGiB: 4, diskGiB: 60, ...vm });
-    };
+    const lab = (...vms: LabVm[]) => labProgram(source, ...vms);
     const vmState = (name: string) => engine.resourcesOfType("NestedHypervisor").find((r) => r.name === name)!;
     const vmRecord = async (uuid: string) => (await xe.list("vm", { uuid }, ["all"]))[0];
     const keep = () => [
