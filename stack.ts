@@ -22,7 +22,8 @@ interface LabStackOutputs {
 
 export = function labStack(): LabStackOutputs {
     const args = labArgsFromConfig(pulumi.runtime.allConfig());
-    // Secrets stay secrets from config to state, whatever the config file marked.
+    // Secrets stay secrets from config to state, whatever the config file marked: the fields every
+    // secret lab: key lands in (rootPassword; toolbox.ssh, which takes toolboxPrivateKey and toolboxPassword).
     const secretArgs: LabArgs = {
         ...args,
         rootPassword: pulumi.secret(args.rootPassword),

@@ -16,6 +16,7 @@ import { CliError } from "./errors";
 import { EXIT, UsageError } from "./exit";
 import { knownHostsName, knownHostsPath, readKnownHostKeys } from "./knownHosts";
 import { hostOf } from "./lookup";
+import { readSecretFile } from "./options";
 import { canPrompt, promptSecret } from "./prompt";
 import type { CliIO } from "./commands/types";
 
@@ -93,16 +94,6 @@ function parsePort(text: string, what: string): number {
     const n = Number(text);
     if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new UsageError(`${what} must be an integer from 1 to 65535, got ${JSON.stringify(text)}`);
     return n;
-}
-
-/** The first line of a secret file ("-": stdin), without its line ending. */
-function readSecretFile(flag: string, file: string, cwd: string): string {
-    try {
-        const text = file === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(path.resolve(cwd, file), "utf8");
-        return text.split(/\r?\n/)[0];
-    } catch (err) {
-        throw new UsageError(`cannot read ${flag} ${JSON.stringify(file)}: ${(err as Error).message}`, { cause: err });
-    }
 }
 
 function readKeyFile(flag: string, file: string, cwd: string): string {

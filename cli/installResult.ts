@@ -1,12 +1,10 @@
 /**
- * What `vh install` reports, and the VM other-config keys it leaves so `vh destroy` can find the
+ * What `vh install` reports, and the VM other-config key it leaves so `vh destroy` can find the
  * ISO reference the install made (the library may be a non-default directory).
  */
 
 /** other-config key: the dom0 directory of the ISO library holding this machine's ISO reference. */
 export const ISO_LIBRARY_KEY = "vh-iso-library";
-/** other-config key: the ISO's name in that library. */
-export const ISO_NAME_KEY = "vh-iso-name";
 
 /** The --json result of `vh install` (documented in docs/cli.md). */
 export interface InstallSummary {

@@ -9,12 +9,12 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { defaultCacheDir, remasteredIsoName, sourceIsoSha256 } from "../provider/iso/contentHash";
 import type { ProgressCallback } from "../provider/resources/common/progress";
 import { DEFAULT_LIBRARY_NAME } from "../provider/resources/remasteredIso/args";
 import { IsoLibrarySpaceError } from "../provider/resources/remasteredIso/errors";
 import { EnsureIsoResult, placeLibraryIso } from "../provider/resources/remasteredIso/placement";
 import { freeBytes, recordIso } from "../provider/resources/remasteredIso/store";
-import { sha256OfFile } from "../provider/ssh/hashFile";
 import type { XeClient } from "../provider/xe";
 import type { Progress } from "./progress";
 
@@ -27,11 +27,14 @@ export interface LocalIso {
     isoName: string;
 }
 
-/** Hashes the local ISO file and names it by its content. */
-export async function describeLocalIso(file: string): Promise<LocalIso> {
+/**
+ * Hashes the local ISO file and names it by its content, as RemasteredIso names its output. The
+ * hash comes from the source-ISO hash cache under `env`'s cache directory when the file is unchanged.
+ */
+export async function describeLocalIso(file: string, env: NodeJS.ProcessEnv): Promise<LocalIso> {
     const size = (await fs.promises.stat(file)).size;
-    const sha256 = await sha256OfFile(file);
-    return { path: file, size, sha256, isoName: `vh-${sha256.slice(0, 16)}.iso` };
+    const sha256 = await sourceIsoSha256(file, { cacheDir: defaultCacheDir(env) });
+    return { path: file, size, sha256, isoName: remasteredIsoName(sha256) };
 }
 
 /**

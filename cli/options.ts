@@ -1,8 +1,10 @@
 /**
  * Argument parsing shared by the commands: node:util parseArgs with its errors turned into
  * UsageError (exit 2), positional count checks that name what was expected and what was given,
- * and number options that state their rule.
+ * number and choice options that state their rule, and secrets read from the file a flag names.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { UsageError } from "./exit";
 
 /**
@@ -46,4 +48,14 @@ export function choiceOption<T extends string>(value: string | undefined, flag: 
     if (value === undefined) return undefined;
     if (!(choices as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`);
     return value as T;
+}
+
+/** The first line of the secret file `file` given with `flag` ("-": stdin), without its line ending. */
+export function readSecretFile(flag: string, file: string, cwd: string): string {
+    try {
+        const text = file === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(path.resolve(cwd, file), "utf8");
+        return text.split(/\r?\n/)[0];
+    } catch (err) {
+        throw new UsageError(`cannot read ${flag} ${JSON.stringify(file)}: ${(err as Error).message}`, { cause: err });
+    }
 }

@@ -8,6 +8,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { TargetProfileId } from "../provider/answerfile";
 import type { NatBackend, ServiceManager } from "../provider/gateway";
 import type { Firmware, IsoLibraryArgs } from "../provider/resources";
+import { NESTED_DEFAULTS } from "../provider/resources/nestedHypervisor/args";
+import { NETWORK_DEFAULTS } from "../provider/resources/xenNetwork/args";
 import type { ConnectionArgs } from "../provider/ssh";
 
 /** One nested hypervisor of the lab. Every field is optional; see LabArgs.hypervisorDefaults. */
@@ -152,16 +154,17 @@ export const LAB_IGNORE_CHANGES: Record<string, { isos?: string[]; hypervisors?:
     connection: { all: ["connection"] },
 };
 
+/** Sizing, firmware, parallelism and MTU are the resources' own defaults, so a lab and a hand-written stack agree. */
 export const LAB_DEFAULTS = {
     cidr: "192.168.32.0/24",
     domain: "lab",
-    memoryGiB: 8,
-    vcpus: 2,
-    diskGiB: 100,
-    firmware: "bios" as Firmware,
-    maxParallelInstalls: 2,
+    memoryGiB: NESTED_DEFAULTS.memoryGiB,
+    vcpus: NESTED_DEFAULTS.vcpus,
+    diskGiB: NESTED_DEFAULTS.diskGiB,
+    firmware: NESTED_DEFAULTS.firmware,
+    maxParallelInstalls: NESTED_DEFAULTS.maxParallelInstalls,
     estimatedInstallMinutes: 30,
-    mtu: 1500,
+    mtu: NETWORK_DEFAULTS.mtu,
 };
 
 /** What a nested XenServer needs at least (anchors.md §7.3; host-installer min_primary_disk_size). */

@@ -19,7 +19,10 @@ export class LabConfigError extends Error {
 
 type Kind = "string" | "number" | "boolean" | "object" | "list" | "string-list";
 
-/** Every `lab:` key, its type, and where it goes in LabArgs. */
+/**
+ * Every `lab:` key, its type, and where it goes in LabArgs. A `secret` value is never shown in an
+ * error; the root program (stack.ts) wraps the LabArgs field it lands in with pulumi.secret.
+ */
 export const LAB_CONFIG_KEYS: Record<string, { kind: Kind; secret?: boolean; doc: string }> = {
     sourceIso: { kind: "string", doc: "path of the installer ISO on the machine running Pulumi (required)" },
     rootPassword: { kind: "string", secret: true, doc: "root password of every hypervisor (required, secret)" },
@@ -44,9 +47,6 @@ export const LAB_CONFIG_KEYS: Record<string, { kind: Kind; secret?: boolean; doc
     estimatedInstallMinutes: { kind: "number", doc: "minutes one install takes, for the pre-flight's time estimate (default: 30)" },
     preflight: { kind: "boolean", doc: "run the pre-flight (default: true)" },
 };
-
-/** Keys that name secrets: the root program wraps them with pulumi.secret. */
-export const LAB_SECRET_KEYS = Object.entries(LAB_CONFIG_KEYS).filter(([, v]) => v.secret).map(([k]) => k);
 
 function parse(key: string, kind: Kind, raw: unknown, problems: string[]): unknown {
     const at = `${LAB_CONFIG_NAMESPACE}:${key}`;

@@ -10,7 +10,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { seedAnswerFile } from "../provider/answerfile";
-import { connectionFromConfig } from "../provider/resources/common/connection";
+import { connectionFailures, connectionFromConfig } from "../provider/resources/common/connection";
+import { UUID } from "../provider/resources/common/validate";
 import { NestedHypervisor, RemasteredIso, XenNetwork } from "../provider/resources";
 import { ToolboxGateway } from "../provider/resources/toolboxGateway";
 import type { ConnectionArgs } from "../provider/ssh";
@@ -22,7 +23,6 @@ import { LabPlan, planLab } from "./plan";
 import { formatReport, LabCost, labCost, localIso, PreflightReport, runPreflight } from "./preflight";
 
 export const LAB_TYPE = "virtual-hypervisor:index:Lab";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One hypervisor of the lab, as the lab reports it. */
 export interface LabHypervisorInfo {
@@ -63,11 +63,11 @@ export class Lab extends pulumi.ComponentResource {
 
     constructor(name: string, args: LabArgs, opts: pulumi.ComponentResourceOptions = {}) {
         // Everything is checked before the component registers: a bad lab leaves no trace.
-        const configured = connectionFromConfig({ get: (key) => pulumi.runtime.getConfig(key) });
+        const config = { get: (key: string) => pulumi.runtime.getConfig(key) };
+        const configured = connectionFromConfig(config);
         const { plan, problems } = tryPlan(name, args, opts);
-        if (args.connection === undefined && !configured) {
-            problems.push("connection: no XenServer host to connect to: set connection, or the stack config virtual-hypervisor:host with :password or :privateKey (secret) and :hostKey");
-        }
+        // Without a connection argument the children fall back on the stack config: check it as their check() would (no host, or bad fields).
+        if (args.connection === undefined) problems.push(...connectionFailures(undefined, config).map((f) => f.reason));
         if (args.home?.network !== undefined && args.preflight === false && !UUID.test(String(args.home.network))) {
             problems.push(`home.network must be a network uuid when preflight is false (the pre-flight resolves name-labels), got ${JSON.stringify(args.home.network)}`);
         }
@@ -164,7 +164,8 @@ export class Lab extends pulumi.ComponentResource {
                 uuid, mac, memoryGiB: memoryGiB ?? h.memoryGiB, consoleCommand, sshCommand: sshCommand(toolbox, h.address),
             };
         }));
-        this.cost = pulumi.all([this.preflight, args.sourceIso]).apply(([, iso]) => labCost(plan, localIso(iso)));
+        // The pre-flight's report has it; computed here only when the pre-flight is off.
+        this.cost = pulumi.all([this.preflight, args.sourceIso]).apply(([report, iso]) => report?.cost ?? labCost(plan, localIso(iso)));
         this.registerOutputs(outcome.apply((o) => (o.error ? { failed: o.error.message } : {
             hypervisors: this.hypervisors, homeNetworkUuid: this.homeNetworkUuid, gatewayAddress: this.gatewayAddress,
             cost: this.cost, preflight: o.report,

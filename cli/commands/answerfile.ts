@@ -4,12 +4,10 @@
  * `--help`), long options, every `-n` kept, values escaped and validated, and the root password
  * written as a SHA-512 crypt hash unless `--plaintext-password` is given.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { usageErrors } from "../options";
+import { choiceOption, readSecretFile, usageErrors } from "../options";
 import {
-    renderAnswerFile, seedAnswerFile, TARGET_PROFILE_IDS, validateAnswerFile, withHashedRootPassword, type TargetProfileId,
+    renderAnswerFile, seedAnswerFile, TARGET_PROFILE_IDS, validateAnswerFile, withHashedRootPassword,
 } from "../../provider/answerfile";
 import { EXIT, UsageError } from "../exit";
 import type { CliIO, Command } from "./types";
@@ -54,16 +52,6 @@ function parse(argv: string[]) {
     return usageErrors(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
 }
 
-/** The first line of a password file, without its line ending; "-" reads stdin. */
-function readPasswordFile(file: string, cwd: string): string {
-    try {
-        const text = file === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(path.resolve(cwd, file), "utf8");
-        return text.split(/\r?\n/)[0];
-    } catch (err) {
-        throw new UsageError(`cannot read --password-file ${JSON.stringify(file)}: ${(err as Error).message}`, { cause: err });
-    }
-}
-
 async function run(argv: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parse(argv);
     if (positionals.length !== 1) {
@@ -83,13 +71,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     if (values.password !== undefined && values["password-file"] !== undefined) {
         throw new UsageError("give the root password with --password or --password-file, not both");
     }
-    const target = values.target;
-    if (target !== undefined && !(TARGET_PROFILE_IDS as readonly string[]).includes(target)) {
-        throw new UsageError(`--target must be one of ${TARGET_PROFILE_IDS.join(", ")}, got ${JSON.stringify(target)}`);
-    }
+    const target = choiceOption(values.target, "--target", TARGET_PROFILE_IDS);
     const plaintext = values["plaintext-password"] === true;
     if (plaintext && values["salt-context"] !== undefined) throw new UsageError("--salt-context has no effect with --plaintext-password");
-    const password = values["password-file"] !== undefined ? readPasswordFile(values["password-file"], io.cwd) : values.password;
+    const password = values["password-file"] !== undefined ? readSecretFile("--password-file", values["password-file"], io.cwd) : values.password;
 
     let model = seedAnswerFile({
         network,
@@ -100,7 +85,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         password,
         nameServers: values.nameserver,
     });
-    const result = validateAnswerFile(model, { target: target as TargetProfileId | undefined, rootPasswordWillBeHashed: !plaintext });
+    const result = validateAnswerFile(model, { target, rootPasswordWillBeHashed: !plaintext });
     if (!result.ok) {
         io.stderr.write(`vh answerfile: invalid answer file (${result.errors.length} error${result.errors.length === 1 ? "" : "s"}):\n${result.errors.map((e) => `  - ${e.message}\n`).join("")}`);
         return EXIT.USAGE;

@@ -16,6 +16,7 @@ import { PreflightError } from "../../provider/resources/nestedHypervisor/errors
 import { installNestedHypervisor, InstallResult } from "../../provider/resources/nestedHypervisor/install";
 import { formatBytes } from "../../provider/resources/remasteredIso/format";
 import { releaseLibraryIso } from "../../provider/resources/remasteredIso/placement";
+import { shellQuote } from "../../provider/shell";
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, openHost } from "../connection";
 import { CliError, findCause } from "../errors";
 import { EXIT, UsageError } from "../exit";
@@ -24,7 +25,7 @@ import { describeLocalIso, machineRefId, placeLocalIso } from "../isoUpload";
 import { hostOf, networkByName } from "../lookup";
 import { choiceOption, expectPositionals, numberOption, usageErrors } from "../options";
 import { createOutput } from "../output";
-import { installText, InstallSummary, ISO_LIBRARY_KEY, ISO_NAME_KEY } from "../installResult";
+import { installText, InstallSummary, ISO_LIBRARY_KEY } from "../installResult";
 import type { CliIO, Command } from "./types";
 
 const D = NESTED_DEFAULTS;
@@ -127,24 +128,25 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const out = createOutput(io, "install", values.json === true);
     try {
         out.progress.note(`hashing ${isoArg} (${formatBytes(fs.statSync(isoFile).size)}): its name on the host comes from its content`);
-        const iso = await describeLocalIso(isoFile);
+        const iso = await describeLocalIso(isoFile, io.env);
         const host = await openHost(hostArg, values, io, out.log, "XENSERVER");
         const { xe, target } = host;
         const network = await networkByName(xe, networkName);
         const spec = specFrom(values, name, iso.isoName, network.uuid);
         const refId = machineRefId(name);
         const events = (e: Parameters<typeof out.progress.event>[0]) => out.progress.event(e);
-        setInterruptHint(`the ISO ${iso.isoName} may be left in the library of ${target}; vh destroy ${hostOf(target)} ${name} removes its reference`);
+        const destroy = destroyCommand(target, name, library);
+        setInterruptHint(`the ISO ${iso.isoName} may be left in the library of ${target}; ${destroy} removes its reference`);
         const placed = await placeLocalIso(xe, iso, refId, out.progress, events, library).catch((err: unknown) => {
             throw new CliError(`could not put ${iso.isoName} (${isoArg}) into the ISO library of ${target}`, { cause: err });
         });
-        setInterruptHint(`the VM ${name} may be left on ${target} (name-label "${name} - …"); remove it with: vh destroy ${hostOf(target)} ${name}`);
+        setInterruptHint(`the VM ${name} may be left on ${target} (name-label "${name} - …"); remove it with: ${destroy}`);
         let result: InstallResult;
         try {
             result = await installNestedHypervisor(xe, spec, { progress: events, console: { host: host.args.host, port: host.args.port, user: host.args.user } });
         } catch (err) {
             throw await installFailure(err, spec, target, async () => {
-                if (spec.keepFailedVm) return `The ISO reference stays for the kept VM; vh destroy ${hostOf(target)} ${name} removes both.`;
+                if (spec.keepFailedVm) return `The ISO reference stays for the kept VM; ${destroy} removes both.`;
                 const released = await releaseLibraryIso(xe, placed.directory, iso.isoName, refId);
                 return released.failures.length
                     ? `The ISO reference could not be released: ${released.failures.map((f) => f.message).join("; ")}`
@@ -152,7 +154,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
             });
         }
         // Where the ISO reference lives, so `vh destroy` releases it even from another library.
-        await xe.paramSet("vm", result.uuid, { "other-config": { [ISO_LIBRARY_KEY]: placed.directory, [ISO_NAME_KEY]: iso.isoName } });
+        await xe.paramSet("vm", result.uuid, { "other-config": { [ISO_LIBRARY_KEY]: placed.directory } });
         setInterruptHint(undefined);
         const summary: InstallSummary = {
             command: "install", host: target, name, uuid: result.uuid, powerState: result.powerState, adopted: result.adopted,
@@ -172,6 +174,16 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         setInterruptHint(undefined);
         out.close();
     }
+}
+
+/**
+ * The `vh destroy` that removes what an unfinished install left. The VM only names its ISO library
+ * once the install succeeded, so a custom --iso-library has to be given to destroy explicitly.
+ */
+function destroyCommand(target: string, name: string, library: string | undefined): string {
+    const command = `vh destroy ${hostOf(target)} ${name}`;
+    if (library === undefined) return command;
+    return `${command} --iso-library ${/^[A-Za-z0-9_./@%+=:,-]+$/.test(library) ? library : shellQuote(library, "--iso-library")}`;
 }
 
 /** The install failed: one sentence in user terms, the detail, and what happened to the ISO reference. */

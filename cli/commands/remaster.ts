@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { usageErrors } from "../options";
+import { expectPositionals, usageErrors } from "../options";
 import { remasterContentHash, RemasterInputError, remasterIso, type RemasterOptions, type RemasterProgress } from "../../provider/iso";
 import { EXIT, UsageError } from "../exit";
 import type { CliIO, Command } from "./types";
@@ -51,10 +51,7 @@ function readAnswerFile(file: string, cwd: string): Buffer {
 
 async function run(argv: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parse(argv);
-    if (positionals.length !== 3) {
-        throw new UsageError(`expected ISOFILE TARGET ANSWERFILE, got ${positionals.length === 0 ? "no arguments" : positionals.map((p) => JSON.stringify(p)).join(" ")}`);
-    }
-    const [isoArg, targetArg, answerArg] = positionals;
+    const [isoArg, targetArg, answerArg] = expectPositionals(positionals, ["ISOFILE", "TARGET", "ANSWERFILE"]);
     const sourceIso = path.resolve(io.cwd, isoArg);
     if (!fs.existsSync(sourceIso) || !fs.statSync(sourceIso).isFile()) throw new UsageError(`ISOFILE must be an existing file, got ${JSON.stringify(isoArg)}`);
     const answerFile = readAnswerFile(answerArg, io.cwd);

@@ -5,6 +5,7 @@
  */
 import * as path from "node:path";
 import { EXIT, UsageError } from "../exit";
+import { numberOption } from "../options";
 import type { Command, CliIO } from "./types";
 import { DEFAULT_SETTINGS, ensureHost, resolveProduct, SimSettings, SimSettingsError } from "../../sim/index";
 import { startSimServer } from "../../sim/server/index";
@@ -56,15 +57,6 @@ export function parseSimArgs(argv: string[], cwd: string): SimArgs {
     }
     const stateDir = values.get("--state-dir");
     if (!stateDir) throw new UsageError("--state-dir is required");
-    const number = (name: string, fallback: number, min: number, max: number, integer: boolean) => {
-        const raw = values.get(name);
-        if (raw === undefined) return fallback;
-        const n = Number(raw);
-        if (raw.trim() === "" || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-            throw new UsageError(`${name} must be ${integer ? "an integer" : "a number"} from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-        }
-        return n;
-    };
     const settings: Partial<SimSettings> = {};
     const product = values.get("--product-version");
     if (product !== undefined) {
@@ -74,13 +66,13 @@ export function parseSimArgs(argv: string[], cwd: string): SimArgs {
             throw new UsageError(`--product-version: ${(err as Error).message}`);
         }
     }
-    if (values.has("--install-seconds")) settings.installSeconds = number("--install-seconds", 0, 0, 86_400, false);
-    if (values.has("--first-boot-seconds")) settings.firstBootSeconds = number("--first-boot-seconds", 0, 0, 86_400, false);
+    if (values.has("--install-seconds")) settings.installSeconds = numberOption(values.get("--install-seconds"), "--install-seconds", { min: 0, max: 86_400 });
+    if (values.has("--first-boot-seconds")) settings.firstBootSeconds = numberOption(values.get("--first-boot-seconds"), "--first-boot-seconds", { min: 0, max: 86_400 });
     const toolbox = values.get("--toolbox");
     if (toolbox !== undefined && (toolbox.trim() === "" || /[\0\n\r]/.test(toolbox))) throw new UsageError(`--toolbox must be a one-line VM name, got ${JSON.stringify(toolbox)}`);
     return {
         stateDir: path.resolve(cwd, stateDir),
-        port: number("--port", 0, 0, 65_535, true),
+        port: numberOption(values.get("--port"), "--port", { min: 0, max: 65_535, integer: true }) ?? 0,
         host: values.get("--host") ?? "127.0.0.1",
         settings,
         ...(toolbox !== undefined ? { toolbox } : {}),

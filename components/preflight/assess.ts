@@ -6,10 +6,10 @@
  * maxParallelInstalls at once, and what the whole lab costs the host.
  */
 import { formatBytes } from "../../provider/resources/remasteredIso/format";
-import { startFootprintBytes } from "../../provider/resources/nestedHypervisor/preflight";
+import { GiB, startFootprintBytes } from "../../provider/resources/nestedHypervisor/preflight";
 import type { LabPlan } from "../plan";
 
-export const GiB = 1024 ** 3;
+export { GiB };
 
 /** What the host has, as the probe found it. */
 export interface LabHostFacts {

@@ -1,19 +1,20 @@
 /**
  * The pre-flight's questions to the host, asked from the Pulumi program over a private SSH
- * connection that is closed afterwards (a pooled one would keep the program's process alive).
+ * connection (and private ones to its jump hosts) closed afterwards: a pooled one would keep the
+ * program's process alive.
  * Read-only: xe *-list calls and a `df` of the ISO library directory, in one parallel round.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { sh } from "../../provider/shell";
-import { ConnectionArgs, resolveConnectionArgs, SshSession } from "../../provider/ssh";
+import { ConnectionArgs, parseDfAvailableBytes, resolveConnectionArgs, ResolvedConnectionArgs, SshSession } from "../../provider/ssh";
 import { parseMap, XeClient, XeRecord } from "../../provider/xe";
 import { DEFAULT_LIBRARY_SUBDIR } from "../../provider/resources/remasteredIso/args";
-import { KEY_KEY, MANAGED_BY, MANAGED_BY_KEY, ROLE_KEY } from "../../provider/resources/common/tags";
+import { KEY_KEY, ROLE_KEY, tagFilter } from "../../provider/resources/common/tags";
+import { UUID } from "../../provider/resources/common/validate";
 import type { LabHostFacts, LocalIso } from "./assess";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const OURS = { "other-config": { [MANAGED_BY_KEY]: MANAGED_BY } };
+const OURS = tagFilter();
 /** Deadline of each pre-flight command: it reads, so it should be quick even on a busy host. */
 const QUERY_TIMEOUT_MS = 60_000;
 
@@ -26,14 +27,23 @@ export interface ProbeRequest {
     isoLibraryDirectory?: string;
 }
 
-/** Opens a private session, asks, closes. */
+/**
+ * Private sessions for `resolved`: its own first, then its jump hosts' nearest first (the order to
+ * close them in: a jump closed first would drop the tunnel under the session it carries). Chained
+ * like the pool's, but outside it. Quiet: dial retries would otherwise be logged on the program's stderr.
+ */
+function privateSessions(resolved: ResolvedConnectionArgs): SshSession[] {
+    const jumps = resolved.jump ? privateSessions(resolved.jump) : [];
+    return [new SshSession(resolved, { log: () => undefined }, jumps[0]), ...jumps];
+}
+
+/** Opens private sessions, asks, closes them. */
 export async function probeHost(connection: ConnectionArgs, request: ProbeRequest): Promise<LabHostFacts> {
-    // Quiet: dial retries would otherwise be logged on the program's stderr.
-    const session = new SshSession(resolveConnectionArgs(connection), { log: () => undefined });
+    const sessions = privateSessions(resolveConnectionArgs(connection));
     try {
-        return await gatherFacts(new XeClient(session), request);
+        return await gatherFacts(new XeClient(sessions[0]), request);
     } finally {
-        await session.close();
+        for (const session of sessions) await session.close();
     }
 }
 
@@ -93,10 +103,11 @@ async function libraryFree(xe: XeClient, directory: string | undefined): Promise
     const dir = directory === undefined ? sh`"$HOME"/${DEFAULT_LIBRARY_SUBDIR}` : sh`${directory}`;
     const script = sh`d=${dir}; printf '%s\\n' "$d"; while [ ! -d "$d" ]; do d=$(dirname -- "$d"); done; df -Pk -- "$d"`;
     const result = await xe.runOrThrow(script, { timeoutMs: QUERY_TIMEOUT_MS, idempotent: true });
-    const lines = result.stdout.trim().split("\n");
-    const kib = Number(lines[lines.length - 1]?.trim().split(/\s+/)[3]);
-    if (!Number.isFinite(kib)) throw new Error(`unexpected df output on ${xe.target}: ${JSON.stringify(result.stdout.slice(0, 200))}`);
-    return { directory: lines[0], freeBytes: kib * 1024 };
+    // The directory's line, then df's output.
+    const [resolved, ...df] = result.stdout.trim().split("\n");
+    const freeBytes = parseDfAvailableBytes(df.join("\n"));
+    if (freeBytes === undefined) throw new Error(`unexpected df output on ${xe.target}: ${JSON.stringify(result.stdout.slice(0, 200))}`);
+    return { directory: resolved, freeBytes };
 }
 
 /** The source ISO on this machine: its size, or none when it is missing. */

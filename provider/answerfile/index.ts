@@ -7,7 +7,7 @@ export * from "./types";
 export { AnswerFileIssue, AnswerFileParseError, AnswerFileRenderError, AnswerFileValidationError, PasswordHashError } from "./errors";
 export { renderAnswerFile } from "./render";
 export { parseAnswerFile } from "./parse";
-export { validateAnswerFile, assertValidAnswerFile, MIN_ROOT_PASSWORD_LENGTH, ValidateOptions, ValidationResult } from "./validate";
+export { validateAnswerFile, assertValidAnswerFile, ValidateOptions, ValidationResult } from "./validate";
 export { TARGET_PROFILES, TARGET_PROFILE_IDS, TargetProfile, TargetProfileId, ProfileSupport, targetProfileForProduct } from "./profiles";
 export { sha512Crypt, verifySha512Crypt, hashRootPassword, withHashedRootPassword, HashRootPasswordOptions } from "./crypt";
 export { seedAnswerFile, SEED_DEFAULTS, SeedAnswerFileOptions } from "./seed";

@@ -39,7 +39,7 @@ export interface ValidationResult {
 }
 
 /** host-installer's MIN_PASSWD_LEN: the shortest root password its own UI accepts. */
-export const MIN_ROOT_PASSWORD_LENGTH = 6;
+const MIN_ROOT_PASSWORD_LENGTH = 6;
 
 const DISK = /^(iscsi:\S+|(\/dev\/)?[A-Za-z0-9][A-Za-z0-9_.:+/-]*)$/;
 const URL_REPO = /^((https?|ftp):\/\/[^\s/]+\S*|file:\/\/\/\S*|nfs:\/\/[^\s:/]+:\/\S*)$/;

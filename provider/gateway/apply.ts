@@ -9,7 +9,7 @@ import { GatewayStepError } from "./errors";
 import { applyNft, applyShorewall, forwardWarnings, assertNoForeignShorewall, removeNft, removeShorewall } from "./nat";
 import { GatewayPaths, GatewayPlan } from "./plan";
 import { prepare } from "./prepare";
-import { AppliedState, GatewayRecord, readRecord, RECORD_FORMAT, siblingRecords, writeRecord } from "./record";
+import { AppliedState, GatewayRecord, PriorState, readRecord, RECORD_FORMAT, siblingRecords, writeRecord } from "./record";
 import { renderDnsmasqConf, renderHosts, renderNftRuleset } from "./render";
 import { renderShorewallFiles } from "./shorewall";
 import type { GatewaySpec } from "./spec";
@@ -42,10 +42,13 @@ export async function applyGateway(transport: GatewayTransport, spec: GatewaySpe
     const cidr = `${plan.gateway.address}/${plan.gateway.prefix}`;
 
     const addresses = await ipv4AddressesOf(toolbox, plan.homeInterface);
+    // Read once: the prior value for a new record, and whether to turn forwarding on below
+    // (nothing in between changes it; Shorewall runs with IP_FORWARDING=Keep).
+    const ipForward = await readIpForward(toolbox);
     const existing = await readRecord(toolbox, paths);
     // Refuse before the first change, so a refused apply leaves nothing behind.
     if (plan.natBackend === "shorewall") await assertShorewallIsOurs(toolbox, paths, plan, existing?.applied);
-    const record = existing ?? await createRecord(toolbox, paths, plan, addresses.includes(cidr), homeLink.up, changed);
+    const record = existing ?? await createRecord(toolbox, paths, plan, { ipForward, homeAddressPresent: addresses.includes(cidr), homeLinkUp: homeLink.up }, changed);
     const previous = record.applied;
     if (previous && previous.natBackend !== plan.natBackend) {
         if (previous.natBackend === "nftables" ? await removeNft(toolbox, plan.lab) : (await removeShorewall(toolbox, paths, record.prior.nftTables)).length) {
@@ -53,6 +56,8 @@ export async function applyGateway(transport: GatewayTransport, spec: GatewaySpe
         }
     }
     record.applied = appliedState(plan, cidr);
+    // A new record too is first written here, before any change past its state directory
+    // (nothing on the toolbox changes between createRecord and this write).
     await writeRecord(toolbox, paths, record);
 
     // Files first: nothing below reads a file that is not yet in its final form.
@@ -79,7 +84,7 @@ export async function applyGateway(transport: GatewayTransport, spec: GatewaySpe
         await toolbox.mustExec(`bring ${plan.homeInterface} up`, ["ip", "link", "set", "dev", plan.homeInterface, "up"]);
         changed.push(`${plan.homeInterface} up`);
     }
-    if ((await readIpForward(toolbox)) !== "1") {
+    if (ipForward !== "1") {
         await writeIpForward(toolbox, "1");
         changed.push("IPv4 forwarding on");
     }
@@ -124,10 +129,14 @@ async function sync(toolbox: Toolbox, path: string, content: string, what: strin
     return wrote;
 }
 
-/** The record of prior state, written before the first change (and kept as is afterwards). */
-async function createRecord(toolbox: Toolbox, paths: GatewayPaths, plan: GatewayPlan, addressPresent: boolean, linkUp: boolean, changed: string[]): Promise<GatewayRecord> {
-    const parent = paths.dir.slice(0, paths.dir.lastIndexOf("/")) || "/";
-    const parentExisted = (await toolbox.exec(["test", "-d", parent])).exitCode === 0;
+/**
+ * Makes the state directory and returns the record of prior state (kept as is afterwards), which
+ * the caller writes before any other change. `found`: what the caller read before changing anything.
+ */
+async function createRecord(
+    toolbox: Toolbox, paths: GatewayPaths, plan: GatewayPlan, found: Pick<PriorState, "ipForward" | "homeAddressPresent" | "homeLinkUp">, changed: string[],
+): Promise<GatewayRecord> {
+    const parentExisted = (await toolbox.exec(["test", "-d", paths.parent])).exitCode === 0;
     await toolbox.mustExec(`create the state directory ${paths.dir}`, ["mkdir", "-p", "-m", "0755", paths.dir]);
     // Another lab on this toolbox already turned forwarding on: the value to restore is the one it recorded.
     const siblings = await siblingRecords(toolbox, paths);
@@ -135,14 +144,13 @@ async function createRecord(toolbox: Toolbox, paths: GatewayPaths, plan: Gateway
         format: RECORD_FORMAT,
         lab: plan.lab,
         prior: {
-            ipForward: siblings[0]?.prior.ipForward ?? await readIpForward(toolbox),
-            homeAddressPresent: addressPresent,
-            homeLinkUp: linkUp,
+            ipForward: siblings[0]?.prior.ipForward ?? found.ipForward,
+            homeAddressPresent: found.homeAddressPresent,
+            homeLinkUp: found.homeLinkUp,
             nftTables: await nftTables(toolbox),
             parentExisted,
         },
     };
-    await writeRecord(toolbox, paths, record);
     changed.push(`state directory ${paths.dir}`);
     return record;
 }

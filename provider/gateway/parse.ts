@@ -39,10 +39,9 @@ export function parseDefaultRouteInterface(output: string): string | undefined {
 }
 
 /** IPv4 `nameserver` entries of a resolv.conf, loopback stubs (127.0.0.53, …) excluded. */
-export function parseResolvConf(text: string): { servers: string[]; loopbackOnly: boolean } {
-    const all = [...text.matchAll(/^\s*nameserver\s+(\S+)/gm)].map((m) => m[1]).filter(isIpv4);
-    const servers = all.filter((s) => !s.startsWith("127."));
-    return { servers: [...new Set(servers)], loopbackOnly: all.length > 0 && servers.length === 0 };
+export function parseResolvConf(text: string): { servers: string[] } {
+    const servers = [...text.matchAll(/^\s*nameserver\s+(\S+)/gm)].map((m) => m[1]).filter((s) => isIpv4(s) && !s.startsWith("127."));
+    return { servers: [...new Set(servers)] };
 }
 
 /**

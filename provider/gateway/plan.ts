@@ -34,6 +34,8 @@ export interface GatewayPlan {
 /** Files we keep under the state directory. */
 export interface GatewayPaths {
     dir: string;
+    /** The directory holding `dir` (and the state directories of other labs on the toolbox). */
+    parent: string;
     /** The record of prior state and of what was applied (state.json). */
     state: string;
     dnsmasqConf: string;
@@ -55,6 +57,7 @@ export function gatewayPaths(stateDir: string, lab: string): GatewayPaths {
     const d = stateDir;
     return {
         dir: d,
+        parent: d.slice(0, d.lastIndexOf("/")) || "/",
         state: `${d}/state.json`,
         dnsmasqConf: `${d}/dnsmasq.conf`,
         hosts: `${d}/hosts`,

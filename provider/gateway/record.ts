@@ -61,8 +61,7 @@ export async function writeRecord(toolbox: Toolbox, paths: GatewayPaths, record:
 
 /** Records of other labs next to ours (state directories that share our parent). */
 export async function siblingRecords(toolbox: Toolbox, paths: GatewayPaths): Promise<GatewayRecord[]> {
-    const parent = paths.dir.slice(0, paths.dir.lastIndexOf("/")) || "/";
-    const r = await toolbox.script('for f in "$1"/*/state.json; do [ "$f" = "$2" ] || [ ! -f "$f" ] || echo "$f"; done', [parent, paths.state]);
+    const r = await toolbox.script('for f in "$1"/*/state.json; do [ "$f" = "$2" ] || [ ! -f "$f" ] || echo "$f"; done', [paths.parent, paths.state]);
     const records: GatewayRecord[] = [];
     for (const file of r.stdout.split("\n").filter(Boolean)) {
         try {

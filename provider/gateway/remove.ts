@@ -10,7 +10,7 @@ import { GatewayRemoveError, GatewaySpecError } from "./errors";
 import { removeNft, removeShorewall } from "./nat";
 import { gatewayPaths } from "./plan";
 import { readRecord, siblingRecords } from "./record";
-import { defaultStateDir, unitNames, validateGatewayFields } from "./spec";
+import { resolveStateDir, unitNames, validateGatewayFields } from "./spec";
 import { GatewayTransport, Toolbox } from "./toolbox";
 
 export interface RemoveTarget {
@@ -33,7 +33,7 @@ export async function removeGateway(transport: GatewayTransport, target: RemoveT
     const problems = validateGatewayFields({ lab: target.lab, stateDir: target.stateDir });
     if (problems.length) throw new GatewaySpecError(problems);
     const toolbox = await Toolbox.open(transport);
-    const paths = gatewayPaths((target.stateDir ?? defaultStateDir(target.lab)).replace(/\/+$/, ""), target.lab);
+    const paths = gatewayPaths(resolveStateDir(target.lab, target.stateDir), target.lab);
     const where = `toolbox gateway of lab ${target.lab} on ${toolbox.target}`;
     const record = await readRecord(toolbox, paths);
     if (!record) return { removed: [], summary: `${where}: nothing to remove (no record in ${paths.dir})` };
@@ -95,6 +95,6 @@ export async function removeGateway(transport: GatewayTransport, target: RemoveT
         throw new GatewayRemoveError(toolbox.target, [new Error(`the state directory ${paths.dir} was left in place: it holds files we did not write: ${listing.stdout.trim().split("\n").join(", ")}`)], removed);
     }
     removed.push(`state directory ${paths.dir}`);
-    if (!prior.parentExisted) await toolbox.exec(["rmdir", "--", paths.dir.slice(0, paths.dir.lastIndexOf("/"))]);
+    if (!prior.parentExisted) await toolbox.exec(["rmdir", "--", paths.parent]);
     return { removed, summary: `${where}: removed ${removed.join(", ")}` };
 }

@@ -85,6 +85,11 @@ export function defaultStateDir(lab: string): string {
     return `${GATEWAY_DEFAULTS.stateRoot}/${lab}`;
 }
 
+/** The state directory of `lab`: `stateDir` (@default defaultStateDir(lab)) without trailing slashes. */
+export function resolveStateDir(lab: string, stateDir: string | undefined): string {
+    return (stateDir ?? defaultStateDir(lab)).replace(/\/+$/, "");
+}
+
 /** Host names and their short forms, as hosts-file lines ("192.168.32.2 vh0.lab vh0"). */
 export function hostsEntries(hosts: readonly GatewayHost[]): Array<{ address: string; names: string[] }> {
     return hosts.map((h) => {
@@ -239,7 +244,7 @@ export function resolveSpec(spec: GatewaySpec): ResolvedSpec {
         upstreamDns: spec.upstreamDns,
         hosts: spec.hosts ?? [],
         natBackend: spec.natBackend ?? GATEWAY_DEFAULTS.natBackend,
-        stateDir: (spec.stateDir ?? defaultStateDir(spec.lab)).replace(/\/+$/, ""),
+        stateDir: resolveStateDir(spec.lab, spec.stateDir),
         serviceManager: spec.serviceManager ?? GATEWAY_DEFAULTS.serviceManager,
         interfaceWaitMs: spec.interfaceWaitMs ?? GATEWAY_DEFAULTS.interfaceWaitMs,
     };

@@ -27,6 +27,7 @@ export interface ContentHashInputs {
     sourceIsoSha256: string;
     answerFile: Buffer;
     answerFilePath: string;
+    /** Hashed by path as given: pass them normalised (resolveInputs does), so spellings of one path agree. */
     scripts: OverlayFile[];
     /** The arguments added to installer entries (installerArgs()). */
     kernelArgs: string[];

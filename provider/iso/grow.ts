@@ -26,6 +26,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FileRange } from "./backgroundHash";
+import { copyRange } from "./copyRange";
 import { RemasterError, XorrisoError } from "./errors";
 import { blockAddressingProblem, FIND_EXTENTS, IsoExtent, IsoFile, IsoInfo, parseExtents } from "./isoImage";
 import { Prepared } from "./prepare";
@@ -102,7 +103,7 @@ function gaps(holes: Range[], size: number): Range[] {
 
 /** The output in order, as ranges of the skeleton with the holes taken from `source`. */
 export function outputRanges(plan: GrowPlan, source: string): FileRange[] {
-    const fromSkeleton = gaps(plan.holes, plan.size).map((r) => ({ file: plan.skeleton, ...r }));
+    const fromSkeleton = skeletonRanges(plan).map((r) => ({ file: plan.skeleton, ...r }));
     const fromSource = plan.holes.map((r) => ({ file: source, ...r }));
     return [...fromSkeleton, ...fromSource].sort((a, b) => a.start - b.start);
 }
@@ -194,14 +195,10 @@ function writeSkeleton(source: string, skeleton: string, holes: Range[], size: n
     const outFd = fs.openSync(skeleton, "w");
     try {
         fs.ftruncateSync(outFd, size);
-        const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
         for (const r of gaps(holes, size)) {
-            for (let pos = r.start; pos < r.end;) {
-                const n = fs.readSync(inFd, buf, 0, Math.min(buf.length, r.end - pos), pos);
-                if (n <= 0) throw new RemasterError(`the source ISO ${source} ended at byte ${pos} while the skeleton was copied from it (it had ${size} bytes): did it change during the remaster?`);
-                fs.writeSync(outFd, buf, 0, n, pos);
-                pos += n;
-            }
+            copyRange(inFd, outFd, r.start, r.end, (pos) => new RemasterError(
+                `the source ISO ${source} ended at byte ${pos} while the skeleton was copied from it (it had ${size} bytes): did it change during the remaster?`,
+            ));
         }
         return fs.fstatSync(outFd).blocks * 512;
     } finally {

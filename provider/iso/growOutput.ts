@@ -13,6 +13,7 @@
  */
 import * as fs from "node:fs";
 import { rangesSha256, RangesHasher } from "./backgroundHash";
+import { copyRange } from "./copyRange";
 import { RemasterError } from "./errors";
 import { growInPlace, growSkeleton, GrowPlan, HOLE_MIN_BYTES, outputRanges, skeletonRanges } from "./grow";
 import { RemasterOptions, RemasterResult } from "./options";
@@ -119,14 +120,8 @@ function writeSkeletonOver(plan: GrowPlan, partial: string): void {
         if (copiedSize !== plan.sourceSize) {
             throw new RemasterError(`the copy ${partial} has ${copiedSize} bytes but the source ISO had ${plan.sourceSize}: did the source change during the remaster?`);
         }
-        const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
         for (const r of skeletonRanges(plan)) {
-            for (let pos = r.start; pos < r.end;) {
-                const n = fs.readSync(inFd, buf, 0, Math.min(buf.length, r.end - pos), pos);
-                if (n <= 0) throw new RemasterError(`the skeleton ${plan.skeleton} ended at byte ${pos}, before ${r.end}`);
-                fs.writeSync(outFd, buf, 0, n, pos);
-                pos += n;
-            }
+            copyRange(inFd, outFd, r.start, r.end, (pos) => new RemasterError(`the skeleton ${plan.skeleton} ended at byte ${pos}, before ${r.end}`));
         }
         if (plan.size < plan.sourceSize) fs.ftruncateSync(outFd, plan.size);
     } finally {

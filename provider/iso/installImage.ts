@@ -15,6 +15,8 @@
  */
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
+import { copyRange } from "./copyRange";
+import { RemasterError } from "./errors";
 import { appendIsoFile, IsoFile } from "./isoImage";
 import { buildOverlay, Compression, detectCompression, emptyNewc, OverlayFile, readInitramfs } from "./initramfs";
 
@@ -102,7 +104,7 @@ const TAIL_WINDOW = 16 * 1024 * 1024;
  * Candidates are tried from the end backwards; anything that does not inflate to a newc archive
  * with our marker is part of the original image.
  */
-export function findOurOverlay(fd: number, size: number, notBefore: number): { offset: number; marker: RemasterMarker } | undefined {
+function findOurOverlay(fd: number, size: number, notBefore: number): { offset: number; marker: RemasterMarker } | undefined {
     const start = Math.max(notBefore, size - TAIL_WINDOW);
     const tail = Buffer.alloc(size - start);
     fs.readSync(fd, tail, 0, tail.length, start);
@@ -127,13 +129,7 @@ function rewriteRange(out: string, start: number, end: number, prefix: Buffer, o
     const inFd = fs.openSync(out, "r");
     try {
         fs.writeSync(outFd, prefix);
-        const chunk = Buffer.alloc(4 * 1024 * 1024);
-        for (let pos = start; pos < end;) {
-            const n = fs.readSync(inFd, chunk, 0, Math.min(chunk.length, end - pos), pos);
-            if (n <= 0) break;
-            fs.writeSync(outFd, chunk, 0, n);
-            pos += n;
-        }
+        copyRange(inFd, outFd, start, end, (pos) => new RemasterError(`${out} ended at byte ${pos}, before the end of the original install.img at byte ${end}, while it was rewritten`), null);
         fs.writeSync(outFd, overlay);
     } finally {
         fs.closeSync(inFd);

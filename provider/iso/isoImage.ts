@@ -5,6 +5,7 @@
  * The xorriso command lines are built here and run through the choke point in ./xorriso.
  */
 import * as fs from "node:fs";
+import { copyRange } from "./copyRange";
 import { IsoLayoutError } from "./errors";
 import { runXorriso } from "./xorriso";
 
@@ -179,13 +180,8 @@ function appendBlocks(iso: string, offset: number, size: number, diskPath: strin
     const inFd = fs.openSync(iso, "r");
     const outFd = fs.openSync(diskPath, "a");
     try {
-        const buf = Buffer.allocUnsafe(1024 * 1024);
-        for (let done = 0; done < size;) {
-            const n = fs.readSync(inFd, buf, 0, Math.min(buf.length, size - done), offset + done);
-            if (n <= 0) throw new IsoLayoutError(`${iso} ends at byte ${offset + done}, inside the data of a file that should run to byte ${offset + size}`);
-            fs.writeSync(outFd, buf, 0, n);
-            done += n;
-        }
+        copyRange(inFd, outFd, offset, offset + size,
+            (pos) => new IsoLayoutError(`${iso} ends at byte ${pos}, inside the data of a file that should run to byte ${offset + size}`), null);
     } finally {
         fs.closeSync(inFd);
         fs.closeSync(outFd);

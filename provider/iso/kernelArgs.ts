@@ -14,11 +14,17 @@
 export const DEFAULT_ANSWER_FILE_PATH = "/answerfile.xml";
 
 /**
+ * The keys that tell the installer where its answer file comes from. Only the remaster sets them
+ * (from answerFilePath), so a user-supplied kernel argument must not.
+ */
+const ANSWERFILE_KEYS: readonly string[] = ["answerfile", "answerfile_generator", "rt_answerfile"];
+
+/**
  * Keys this tool owns on an installer command line. An existing token with one of these keys is
  * removed before ours are added, so a re-remaster (or an ISO someone else made unattended) never
  * ends up with two `answerfile=` arguments.
  */
-export const MANAGED_KEYS: readonly string[] = ["answerfile", "answerfile_generator", "rt_answerfile", "install", "atexit"];
+export const MANAGED_KEYS: readonly string[] = [...ANSWERFILE_KEYS, "install", "atexit"];
 
 const ATEXIT_VALUES = ["poweroff", "reboot", "shell"];
 /** Kernel arguments that turn an entry into a shell/rescue entry rather than an installation. */
@@ -54,7 +60,7 @@ export function kernelArgProblems(args: readonly string[]): string[] {
             return;
         }
         const key = argKey(arg);
-        if (["answerfile", "answerfile_generator", "rt_answerfile"].includes(key)) {
+        if (ANSWERFILE_KEYS.includes(key)) {
             problems.push(`${name} must not set ${key}= (the remaster sets answerfile= from answerFilePath), got ${JSON.stringify(arg)}`);
         } else if (key === "atexit" && !ATEXIT_VALUES.includes(arg.slice(key.length + 1))) {
             problems.push(`${name}: atexit must be one of ${ATEXIT_VALUES.join(", ")}, got ${JSON.stringify(arg)}`);

@@ -23,6 +23,7 @@ export interface ResolvedInputs {
     sourceIso: string;
     answerFile: Buffer;
     answerFilePath: string;
+    /** Paths absolute ("/" + the path without a leading "./" or "/"). */
     scripts: OverlayFile[];
     kernelArgs: string[];
     sourceDateEpoch: number;
@@ -56,7 +57,9 @@ const INSTALL_IMG = "/install.img";
  */
 export function resolveInputs(options: RemasterOptions, layouts: readonly RemasterLayout[] = REMASTER_LAYOUTS): ResolvedInputs {
     const problems: string[] = [];
-    const scripts = options.scripts ?? defaultScripts();
+    // One spelling per ramdisk path ("postinst.sh", "./postinst.sh" and "/postinst.sh" are the same
+    // file in the overlay), so the reserved-path check, the content hash and the log all see it.
+    const scripts = (options.scripts ?? defaultScripts()).map((s) => ({ ...s, path: "/" + s.path.replace(/^\.?\/+/, "") }));
     const answerFilePath = options.answerFilePath ?? DEFAULT_ANSWER_FILE_PATH;
     const kernelArgs = options.kernelArgs ?? [];
     if (typeof options.sourceIso !== "string" || !fs.existsSync(options.sourceIso) || !fs.statSync(options.sourceIso).isFile()) {
@@ -64,7 +67,7 @@ export function resolveInputs(options: RemasterOptions, layouts: readonly Remast
     }
     const answerFile = Buffer.isBuffer(options.answerFile) ? options.answerFile : Buffer.from(options.answerFile ?? "", "utf8");
     if (answerFile.length === 0) problems.push("answerFile must not be empty");
-    const reserved = [...scripts.map((s) => "/" + s.path.replace(/^\/+/, "")), MARKER_PATH, "/init"];
+    const reserved = [...scripts.map((s) => s.path), MARKER_PATH, "/init"];
     problems.push(...answerFilePathProblems(answerFilePath, reserved), ...kernelArgProblems(kernelArgs));
     const epoch = options.sourceDateEpoch ?? REMASTER_EPOCH;
     if (!Number.isInteger(epoch) || epoch < 0) problems.push(`sourceDateEpoch must be a non-negative integer (seconds), got ${epoch}`);
@@ -112,7 +115,7 @@ export async function prepareRemaster(inputs: ResolvedInputs, work: string, opti
     progress({
         step: "install.img",
         message: `Remastering ${INSTALL_IMG}: base magic ${installImg.baseMagic} (${installImg.baseCompression}), ${installImg.baseSize} bytes` +
-            `${installImg.previous ? ", replacing a previous remaster's overlay" : ""}; added ${inputs.answerFilePath}, ${inputs.scripts.map((s) => "/" + s.path.replace(/^\/+/, "")).join(", ")}`,
+            `${installImg.previous ? ", replacing a previous remaster's overlay" : ""}; added ${inputs.answerFilePath}, ${inputs.scripts.map((s) => s.path).join(", ")}`,
     });
 
     // Boot configs: ours from an earlier remaster are removed exactly, managed keys always.

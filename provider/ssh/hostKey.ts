@@ -73,7 +73,9 @@ function truncate(s: string): string {
 }
 
 export function pinMatches(pin: HostKeyPin, blob: Buffer): boolean {
-    if (pin.kind === "key") return pin.blob.equals(blob);
+    // Buffer.compare, not pin.blob.equals: pins passed to an upload's worker thread arrive
+    // structured-cloned, with their Buffer turned into a plain Uint8Array.
+    if (pin.kind === "key") return Buffer.compare(pin.blob, blob) === 0;
     const presented = crypto.createHash("sha256").update(blob).digest();
     const expected = Buffer.from(pin.sha256, "base64");
     return expected.length === presented.length && crypto.timingSafeEqual(expected, presented);

@@ -9,3 +9,4 @@ export { fingerprintOf, parseHostKeyPin } from "./hostKey";
 export { closeAll, getSession } from "./pool";
 export { defaultLogger, ExecResult, RunOptions, SessionOptions, SshSession } from "./session";
 export { upload, UploadOptions, UploadProgress, UploadResult } from "./upload";
+export { parseDfAvailableBytes } from "./sftpWrite";

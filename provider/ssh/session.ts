@@ -8,7 +8,7 @@ import type { Client, ClientChannel, SFTPWrapper } from "ssh2";
 import type { ShellCommand } from "../shell";
 import { ResolvedConnectionArgs, redact } from "./args";
 import { dialWithRetry, Logger } from "./dial";
-import { CommandFailedError, CommandTimeoutError, ConnectionLostError, PresentedHostKey, SshError } from "./errors";
+import { CommandFailedError, CommandTimeoutError, ConnectionLostError, PresentedHostKey } from "./errors";
 import { sleepUntil, withTimeout } from "./deadline";
 import { ExecAttemptError, execAttempt, ExecResult } from "./exec";
 import { ChannelSlots } from "./slots";
@@ -187,7 +187,9 @@ export class SshSession {
             const conn = await this.connection();
             const channel = await withTimeout(
                 new Promise<ClientChannel>((resolve, reject) => {
-                    conn.client.forwardOut("127.0.0.1", 0, host, port, (err, ch) => (err ? reject(err) : resolve(ch)));
+                    conn.client.forwardOut("127.0.0.1", 0, host, port, (err, ch) => (err
+                        ? reject(new Error(`${this.target} could not open a tunnel to ${host}:${port}: ${err.message}`, { cause: err }))
+                        : resolve(ch)));
                 }),
                 this.args.readyTimeoutMs,
                 () => new Error(`timed out after ${this.args.readyTimeoutMs} ms waiting for ${this.target} to open a tunnel to ${host}:${port}`),
@@ -195,11 +197,10 @@ export class SshSession {
             channel.once("close", () => this.unhold());
             return channel;
         } catch (err) {
+            // Typed failures of the jump itself (host key, authentication) come through as they
+            // are: they already name the jump host and must not be retried.
             this.unhold();
-            // Typed failures of the jump itself (host key, authentication) stay as they are; they
-            // already name the jump host and must not be retried.
-            if (err instanceof SshError || !(err instanceof Error) || /tunnel/.test(err.message)) throw err;
-            throw new Error(`${this.target} could not open a tunnel to ${host}:${port}: ${err.message}`, { cause: err });
+            throw err;
         }
     }
 

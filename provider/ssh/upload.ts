@@ -9,9 +9,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Readable } from "node:stream";
-import type { SFTPWrapper } from "ssh2";
 import { sh, shellQuote } from "../shell";
-import { withTimeout } from "./deadline";
 import { InsufficientSpaceError, UploadError, UploadIntegrityError } from "./errors";
 import type { SshSession } from "./session";
 import { parseDfAvailableBytes, sftpWriteAll, SftpWriteProgress } from "./sftpWrite";
@@ -62,8 +60,6 @@ const DEFAULT_CONCURRENCY = 64;
 /** Below this, an extra handshake and thread start-up (~100 ms) cost more than they save. */
 const WORKER_MIN_BYTES = 16 * 1024 * 1024;
 const DEFAULT_STALL_MS = 60_000;
-/** Deadline of a single SFTP request that does no bulk I/O (stat, rename). */
-const SFTP_REPLY_MS = 30_000;
 /** Hashing on dom0 runs at ≥ 100 MB/s; allow 20 MB/s plus a minute before calling it hung. */
 const HASH_BYTES_PER_MS = 20_000;
 
@@ -100,49 +96,48 @@ export async function uploadHere(
     const dir = path.posix.dirname(remotePath);
     const size = options.size;
 
-    const available = await freeBytes(session, dir, remotePath);
-    if (size !== undefined && size > available) {
-        throw new InsufficientSpaceError(session.target, remotePath, dir, size, available);
+    // A stream's size is unknown: the write itself reports a full filesystem (below).
+    if (size !== undefined) {
+        const available = await freeBytes(session, dir, remotePath);
+        if (size > available) throw new InsufficientSpaceError(session.target, remotePath, dir, size, available);
     }
 
     const temp = `${dir}/.${path.posix.basename(remotePath)}.vh-upload-${crypto.randomBytes(4).toString("hex")}`;
     const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_MS;
+    const onProgress = options.onProgress;
+    const progress = onProgress && ((p: SftpWriteProgress) => onProgress({
+        bytes: p.bytes,
+        total: size,
+        bytesPerSecond: p.bytes / Math.max(0.001, (Date.now() - started) / 1000),
+    }));
     try {
-        return await session.withSftp(Date.now() + stallTimeoutMs, `upload to ${remotePath}`, async (sftp) => {
-            const stream = typeof source === "string" ? fs.createReadStream(source, { highWaterMark: 1 << 20 }) : source;
-            const onProgress = options.onProgress;
-            const progress = onProgress && ((p: SftpWriteProgress) => onProgress({
-                bytes: p.bytes,
-                total: size,
-                bytesPerSecond: p.bytes / Math.max(0.001, (Date.now() - started) / 1000),
-            }));
-            // The bytes are hashed as they are sent: a second read of a file on another thread
-            // measured slower (2 cores: it competes with ssh2, sshd and the disk for the same CPUs).
-            let sent: { bytes: number; sha256?: string };
-            try {
-                sent = await sftpWriteAll(sftp, temp, stream, {
+        // The SFTP channel is held for the writes only: every later step is one exec of its own, so
+        // an upload never waits for a second channel while holding one (maxChannels may be 1).
+        let sent: { bytes: number; sha256?: string };
+        try {
+            sent = await session.withSftp(Date.now() + stallTimeoutMs, `upload to ${remotePath}`, (sftp) => {
+                const stream = typeof source === "string" ? fs.createReadStream(source, { highWaterMark: 1 << 20 }) : source;
+                // The bytes are hashed as they are sent: a second read of a file on another thread
+                // measured slower (2 cores: it competes with ssh2, sshd and the disk for the same CPUs).
+                return sftpWriteAll(sftp, temp, stream, {
                     mode: options.mode ?? 0o644,
                     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
                     stallTimeoutMs,
                     hash: !options.sha256,
                     onProgress: progress,
                 });
-            } catch (err) {
-                // SFTP reports ENOSPC as a bare "Failure"; look at the filesystem to say what it was.
-                const left = await freeBytes(session, dir, remotePath).catch(() => undefined);
-                if (left !== undefined && left < 1024 * 1024) {
-                    throw new InsufficientSpaceError(session.target, remotePath, dir, size, left, { cause: err });
-                }
-                throw fail(`writing ${temp} failed: ${(err as Error).message}`, err);
+            });
+        } catch (err) {
+            // SFTP reports ENOSPC as a bare "Failure"; look at the filesystem to say what it was.
+            const left = await freeBytes(session, dir, remotePath).catch(() => undefined);
+            if (left !== undefined && left < 1024 * 1024) {
+                throw new InsufficientSpaceError(session.target, remotePath, dir, size, left, { cause: err });
             }
-            const expected = { size: size ?? sent.bytes, sha256: options.sha256?.toLowerCase() ?? sent.sha256 ?? "" };
-            const actual = await remoteDigest(session, sftp, temp, sent.bytes);
-            if (actual.size !== expected.size || actual.sha256 !== expected.sha256) {
-                throw new UploadIntegrityError(session.target, remotePath, expected, actual);
-            }
-            await rename(session, sftp, temp, remotePath);
-            return { remotePath, size: actual.size, sha256: actual.sha256, seconds: (Date.now() - started) / 1000 };
-        });
+            throw fail(`writing ${temp} failed: ${(err as Error).message}`, err);
+        }
+        const expected = { size: size ?? sent.bytes, sha256: options.sha256?.toLowerCase() ?? sent.sha256 ?? "" };
+        const actual = await verifyAndPlace(session, temp, remotePath, expected);
+        return { remotePath, size: actual.size, sha256: actual.sha256, seconds: (Date.now() - started) / 1000 };
     } catch (err) {
         const cleanup = await session.run(sh`rm -f -- ${temp}`, { idempotent: true, timeoutMs: 30_000 }).catch((e: Error) => e);
         if (cleanup instanceof Error || cleanup.exitCode !== 0) {
@@ -165,33 +160,28 @@ async function freeBytes(session: SshSession, dir: string, remotePath: string): 
     return available;
 }
 
-async function remoteDigest(session: SshSession, sftp: SFTPWrapper, file: string, bytes: number): Promise<{ size: number; sha256: string }> {
-    const stats = await withTimeout(
-        new Promise<{ size: number }>((resolve, reject) => sftp.stat(file, (e, s) => (e ? reject(e) : resolve(s)))),
-        SFTP_REPLY_MS,
-        () => new Error(`timed out after ${SFTP_REPLY_MS} ms waiting for the host to stat ${file}`),
-    );
-    // openssl's SHA-256 uses the CPU's SHA extensions and runs 3-4× faster than coreutils'
-    // sha256sum (0.7 s vs 2.5 s for 700 MB here); dom0 has both, other hosts may lack openssl.
-    const command = sh`if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r ${file}; else sha256sum -- ${file}; fi`;
-    const hashed = await session.runOrThrow(command, { idempotent: true, timeoutMs: 60_000 + bytes / HASH_BYTES_PER_MS });
-    const sha256 = /^\\?([0-9a-f]{64})\b/.exec(hashed.stdout)?.[1];
-    if (!sha256) throw new Error(`unexpected sha256sum output for ${file}: ${JSON.stringify(hashed.stdout.slice(0, 200))}`);
-    return { size: stats.size, sha256 };
-}
-
-/** Atomic replace: OpenSSH's posix-rename extension, else `mv -f` (same directory, same filesystem). */
-async function rename(session: SshSession, sftp: SFTPWrapper, from: string, to: string): Promise<void> {
-    const viaSftp = await withTimeout(
-        new Promise<boolean>((resolve) => {
-            try {
-                sftp.ext_openssh_rename(from, to, (err) => resolve(!err));
-            } catch {
-                resolve(false); // the server does not offer posix-rename@openssh.com
-            }
-        }),
-        SFTP_REPLY_MS,
-        () => new Error(`timed out after ${SFTP_REPLY_MS} ms waiting for the host to rename ${from} to ${to}`),
-    );
-    if (!viaSftp) await session.runOrThrow(sh`mv -f -- ${from} ${to}`, { timeoutMs: 30_000 });
+/**
+ * One exec on the host: size and SHA-256 of `temp` (openssl when present: its SHA-256 uses the
+ * CPU's SHA extensions, 3-4× faster than coreutils' sha256sum), and, only when both match, `mv`
+ * into place, which in the same directory is an atomic rename(2). Exit 3: they did not match.
+ */
+async function verifyAndPlace(
+    session: SshSession, temp: string, target: string, expected: { size: number; sha256: string },
+): Promise<{ size: number; sha256: string }> {
+    const command = sh`f=${temp}
+size=$(($(wc -c < "$f"))) || exit 2
+sum=$( { if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r; else sha256sum; fi; } < "$f") || exit 2
+sum=\${sum%% *}
+echo "$size $sum"
+[ "$size" = ${String(expected.size)} ] && [ "$sum" = ${expected.sha256 || "-"} ] || exit 3
+mv -f -- "$f" ${target}`;
+    const result = await session.run(command, { timeoutMs: 60_000 + expected.size / HASH_BYTES_PER_MS });
+    const m = /^(\d+) ([0-9a-f]{64})$/m.exec(result.stdout);
+    if (result.exitCode === 3 && m) {
+        throw new UploadIntegrityError(session.target, target, expected, { size: Number(m[1]), sha256: m[2] });
+    }
+    if (result.exitCode !== 0 || !m) {
+        throw new Error(`could not verify and place ${temp} (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().slice(0, 500)}`);
+    }
+    return { size: Number(m[1]), sha256: m[2] };
 }

@@ -60,21 +60,6 @@ export function uploadOnWorker(session: SshSession, file: string, remotePath: st
     });
 }
 
-/** The error classes of this layer, by name, so a failure crosses the thread boundary with its type. */
-const ERROR_CLASSES: Record<string, { prototype: object }> = {
-    ConnectionArgsError: errors.ConnectionArgsError,
-    HostKeyUnknownError: errors.HostKeyUnknownError,
-    HostKeyMismatchError: errors.HostKeyMismatchError,
-    AuthenticationError: errors.AuthenticationError,
-    ConnectionError: errors.ConnectionError,
-    ConnectionLostError: errors.ConnectionLostError,
-    CommandTimeoutError: errors.CommandTimeoutError,
-    CommandFailedError: errors.CommandFailedError,
-    UploadError: errors.UploadError,
-    InsufficientSpaceError: errors.InsufficientSpaceError,
-    UploadIntegrityError: errors.UploadIntegrityError,
-};
-
 export function transferError(err: unknown, depth = 0): TransferredError {
     if (!(err instanceof Error)) return { name: "Error", message: String(err), fields: {} };
     const fields: Record<string, unknown> = {};
@@ -89,10 +74,15 @@ export function transferError(err: unknown, depth = 0): TransferredError {
     return { name: err.name, message: err.message, stack: err.stack, fields, cause };
 }
 
-/** The error as the worker threw it: same class (so `instanceof` and `code` work), fields and message. */
+/**
+ * The error as the worker threw it: an error class of this layer (errors.ts, looked up by its
+ * name, which is the class name) keeps its class, so `instanceof` and `code` work; fields and
+ * message are the worker's.
+ */
 export function rebuildError(t: TransferredError): Error {
-    const cls = ERROR_CLASSES[t.name];
-    const err: Error = cls ? Object.create(cls.prototype) : new Error(t.message);
+    const cls = (errors as Record<string, unknown>)[t.name];
+    const ours = typeof cls === "function" && cls.prototype instanceof errors.SshError;
+    const err: Error = ours ? Object.create(cls.prototype) : new Error(t.message);
     Object.assign(err, t.fields);
     Object.defineProperty(err, "message", { value: t.message, writable: true, configurable: true });
     if (t.stack) Object.defineProperty(err, "stack", { value: t.stack, writable: true, configurable: true });

@@ -35,6 +35,7 @@ function isoDirectory(dc: StrMap): string {
     throw backendFailure(222, "Could not mount the directory specified in Device Configuration", `simulated host cannot mount ${location}`);
 }
 
+/** The directory (device-config location) of the SR's first PBD, or null. */
 export function srDirectory(c: Ctx, sr: Ref): string | null {
     const pbd = pbdsOf(c, sr)[0];
     return pbd ? pbd[1].device_config.location ?? null : null;

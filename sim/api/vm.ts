@@ -4,7 +4,7 @@
  */
 import type { Ctx } from "../xe/context";
 import { ApiError, OcamlFailure } from "../xe/errors";
-import { overheadMib, MiB } from "../model/memory";
+import { vmOverheadBytes } from "../model/memory";
 import type { Ref, VmRec } from "../model/types";
 import { assertOperationValid } from "./vmOps";
 
@@ -58,7 +58,7 @@ export function assertStartMemory(c: Ctx, vm: VmRec): void {
 }
 
 export function updateOverhead(vm: VmRec): void {
-    vm.memory_overhead = overheadMib(vm) * MiB;
+    vm.memory_overhead = vmOverheadBytes(vm);
 }
 
 export function setMemoryLimits(c: Ctx, ref: Ref, m: MemoryLimits): void {

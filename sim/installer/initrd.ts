@@ -20,8 +20,6 @@ const S_IFMT = 0o170000;
 export interface InitrdView {
     /** Segment summary for the log, e.g. "none@0 + bzip2@512 + gzip@1048576". */
     layout: string;
-    exists(p: string): boolean;
-    isDir(p: string): boolean;
     /** A regular file's content, or undefined. */
     read(p: string): Buffer | undefined;
     /** Whether any entry lives under `dir`. */
@@ -59,11 +57,8 @@ export function openInitrd(iso: IsoImage, paths: string[]): InitrdView {
     }
     const rec = record;
     const files = new Set(rec.files);
-    const dirs = new Set(rec.dirs);
     return {
         layout: rec.layout,
-        exists: (p) => files.has(key(p)) || dirs.has(key(p)),
-        isDir: (p) => dirs.has(key(p)),
         hasUnder: (dir) => {
             const prefix = key(dir) + "/";
             return rec.files.some((f) => f.startsWith(prefix)) || rec.dirs.some((d) => d.startsWith(prefix));

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import type { Ctx } from "../xe/context";
 import type { BootPlan, BootRequest } from "../installer/types";
 import type { Ref } from "../model/types";
+import { srDirectory } from "../api/storage";
 import { deviceIndex } from "../api/vbd";
 
 /** The CD drive's ISO on the host filesystem, or null for an empty/absent drive or a forgotten SR. */
@@ -15,8 +16,7 @@ function cdIsoPath(c: Ctx, vm: Ref): string | null {
     for (const [, cd] of cds) {
         const vdi = c.db.vdi[cd.VDI];
         if (!vdi) continue;
-        const pbd = c.all("pbd").find(([, p]) => p.SR === vdi.SR);
-        const dir = pbd?.[1].device_config.location;
+        const dir = srDirectory(c, vdi.SR);
         if (dir) return path.join(dir, vdi.location);
     }
     return null;

@@ -4,7 +4,7 @@
  */
 import { newUuid } from "./ids";
 import { NULL_REF, VmRec } from "./types";
-import { overheadMib, MiB } from "./memory";
+import { MiB, vmOverheadBytes } from "./memory";
 
 export function blankVm(fields: Partial<VmRec> & Pick<VmRec, "name_label">): VmRec {
     const vm: VmRec = {
@@ -79,6 +79,6 @@ export function blankVm(fields: Partial<VmRec> & Pick<VmRec, "name_label">): VmR
         activity: null,
         ...fields,
     };
-    vm.memory_overhead = overheadMib(vm) * MiB;
+    vm.memory_overhead = vmOverheadBytes(vm);
     return vm;
 }

@@ -20,6 +20,7 @@ export function overheadMib(vm: Pick<VmRec, "memory_static_max" | "VCPUs_max" | 
     return 1 + 1 + shadow;
 }
 
+/** A VM's memory-overhead field: overheadMib() in bytes. */
 export function vmOverheadBytes(vm: VmRec): number {
     return overheadMib(vm) * MiB;
 }

@@ -6,6 +6,7 @@
 import { PRODUCTS, Product } from "../products";
 import { ApiError } from "./errors";
 import type { Printer, Out } from "./printer";
+import { cliBool } from "./values";
 import { DB_CLASS_NAME, Db, NULL_REF, Ref, TableName, Tables } from "../model/types";
 
 export type Params = Array<[string, string]>;
@@ -40,6 +41,12 @@ export class Ctx {
 
     has(name: string): boolean {
         return this.params.some(([k]) => k === name);
+    }
+
+    /** A boolean parameter in the CLI's lenient spelling (get_bool_param), `dflt` when absent. */
+    bool(name: string, dflt = false): boolean {
+        const v = this.param(name);
+        return v === undefined ? dflt : cliBool(name, v);
     }
 
     /** A required parameter (the frontend already checked it is present). */

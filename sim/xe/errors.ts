@@ -85,11 +85,3 @@ export class ExitWithError extends Error {
         this.name = "ExitWithError";
     }
 }
-
-export const cliFail = (message: string): never => {
-    throw new CliFailure(message);
-};
-
-export const apiFail = (code: string, ...params: string[]): never => {
-    throw new ApiError(code, params);
-};

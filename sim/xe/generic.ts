@@ -38,21 +38,13 @@ export function list(c: Ctx, cls: ClassDef): void {
     const filters = c.params.filter(([k]) => k !== "params" && !STDPARAMS.includes(k) && !k.startsWith("database:"));
     let records = all;
     for (const [k, v] of [...cls.defaultFilters, ...filters]) records = filterRecords(c, records, k, v);
-    const printAll = c.has("all") && c.param("all") !== undefined && boolParam(c, "all");
-    const shown = printAll ? all : records;
+    const shown = c.bool("all") ? all : records;
     const table = shown.map((rec) =>
         selectFields(c.param("params"), rec.fields, cls.defaultList)
             .filter((f) => !f.hidden)
             .map((f): Field => (f.expensive ? [f.name + accessTag(f), "<expensive field>"] : printField(c, rec, f))),
     );
     c.printer.print({ kind: "table", records: table });
-}
-
-function boolParam(c: Ctx, name: string): boolean {
-    const v = (c.param(name) ?? "").toLowerCase();
-    if (["true", "t", "yes", "y", "1"].includes(v)) return true;
-    if (["false", "f", "no", "n", "0"].includes(v)) return false;
-    throw new CliFailure(`Failed to parse parameter '${name}': Expected 'true','t','yes','y','1','false','f','no','n','0' got ${c.param(name)}`);
 }
 
 export function paramList(c: Ctx, cls: ClassDef): void {

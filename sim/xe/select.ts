@@ -1,7 +1,7 @@
 /**
- * VM/host/SR selection for commands that take <vm-selectors> (cli_operations.ml select_vms,
- * do_vm_op, do_host_op): implicit filters first, `vm=` matching uuid or name-label, every other
- * non-standard parameter as a field filter, then the zero / one / many rules.
+ * VM selection for commands that take <vm-selectors> (cli_operations.ml select_vms, do_vm_op):
+ * implicit filters first, `vm=` matching uuid or name-label, every other non-standard parameter
+ * as a field filter, then the zero / one / many rules.
  */
 import type { Ctx } from "./context";
 import { ApiError, CliFailure, MultipleFailure } from "./errors";
@@ -78,21 +78,3 @@ export function doVmOp<T>(c: Ctx, op: (vm: BoundRecord) => T, opts: VmOpOptions 
         ? "Multiple matches VMs found. --multiple required to complete the operation"
         : "Multiple matches VMs found. Operation can only be performed on one VM at a time");
 }
-
-export function doHostOp<T>(c: Ctx, op: (host: BoundRecord) => T, ignore: string[] = []): T[] {
-    const hosts = selectBy(c, bindAll(c, classByName("host")!), c.params, "host", ["uuid", "hostname", "name-label"], ignore);
-    if (hosts.length === 0) throw new CliFailure("No matching hosts found");
-    if (hosts.length === 1) return [op(hosts[0])];
-    if (multipleRequested(c, c.params)) return doMultiple(c, hosts, op);
-    throw new CliFailure("Multiple matching hosts found. --multiple required to complete the operation");
-}
-
-export function doSrOp<T>(c: Ctx, op: (sr: BoundRecord) => T, ignore: string[] = []): T[] {
-    const srs = selectBy(c, bindAll(c, classByName("sr")!), c.params, "sr", ["uuid", "name-label"], ignore);
-    // "No matching hosts found" is what xapi's do_sr_op really says.
-    if (srs.length === 0) throw new CliFailure("No matching hosts found");
-    if (srs.length === 1) return [op(srs[0])];
-    if (multipleRequested(c, c.params)) return doMultiple(c, srs, op);
-    throw new CliFailure("Multiple matching SRs found. --multiple required to complete the operation");
-}
-

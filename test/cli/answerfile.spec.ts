@@ -2,28 +2,13 @@
  * `vh answerfile`, run as users run it: `node dist/cli/vh.js answerfile …` in a child process.
  */
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAnswerFile, seedAnswerFile, verifySha512Crypt } from "../../provider/answerfile";
-import { REPO_ROOT } from "../helpers/paths";
 import { minidomParse, textsOf } from "../provider/answerfile/minidom";
 import { expectGolden, fixture, SEED_STATIC_OPTIONS } from "../provider/answerfile/models";
-
-const VH = path.join(REPO_ROOT, "dist", "cli", "vh.js");
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function vh(args: string[], options: { input?: string; cwd?: string } = {}): Promise<Run> {
-    return new Promise((resolve, reject) => {
-        const child = execFile(process.execPath, [VH, ...args], { cwd: options.cwd ?? REPO_ROOT, timeout: 20_000 }, (err, stdout, stderr) => {
-            if (err && typeof err.code !== "number") return reject(err);
-            resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-        });
-        child.stdin?.end(options.input ?? "");
-    });
-}
+import { vh } from "./run";
 
 const SEED_STATIC_ARGS = ["static", "-h", "vh0.lab", "-i", "192.168.32.2", "-m", "255.255.255.0", "-g", "192.168.32.1", "-p", "vhpass", "-n", "192.168.32.1"];
 

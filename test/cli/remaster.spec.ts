@@ -3,28 +3,13 @@
  * stand-in ISO built with the real tools.
  */
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readInitramfs } from "../../provider/iso/initramfs";
-import { REPO_ROOT } from "../helpers/paths";
 import { buildStandinIso, readEfibootFile, readIsoFile } from "../helpers/standinIso";
 import { ANSWER_FILE, sha256 } from "../provider/iso/fixtures";
-
-const VH = path.join(REPO_ROOT, "dist", "cli", "vh.js");
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function vh(args: string[], options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-    return new Promise((resolve, reject) => {
-        const child = execFile(process.execPath, [VH, ...args], { cwd: options.cwd, env: options.env, timeout: 30_000 }, (err, stdout, stderr) => {
-            if (err && typeof err.code !== "number") return reject(err);
-            resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-        });
-        child.stdin?.end(options.input ?? "");
-    });
-}
+import { vh } from "./run";
 
 describe("vh remaster", function () {
     this.timeout(60_000);

@@ -1,13 +1,18 @@
 import * as assert from "node:assert";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseSimArgs, SIM_USAGE } from "../../cli/commands/sim";
 import { UsageError } from "../../cli/exit";
-import { startSimHost, VH_CLI } from "../helpers/simHost";
+import { startSimHost } from "../helpers/simHost";
+import { vh } from "./run";
 
-const vh = (...args: string[]) => spawnSync(process.execPath, [VH_CLI, ...args], { encoding: "utf8", timeout: 20_000 });
+/** The connection record's fields as SIM_USAGE (and so docs/cli.md) lists them: {"host","port",…}. */
+function documentedInfoFields(): string[] {
+    const listed = /^ {2}\{("\w+"(?:,"\w+")*)\}$/m.exec(SIM_USAGE);
+    if (!listed) throw new Error("SIM_USAGE lists no connection record fields");
+    return JSON.parse(`[${listed[1]}]`) as string[];
+}
 
 describe("vh sim", function () {
     this.timeout(30_000);
@@ -31,14 +36,14 @@ describe("vh sim", function () {
         for (const [argv, message] of bad) assert.throws(() => parseSimArgs(argv, "/"), (err: Error) => err instanceof UsageError && message.test(err.message));
     });
 
-    it("prints its usage for --help and exits 2 with the usage on a bad option", () => {
-        const help = vh("sim", "--help");
-        assert.strictEqual(help.status, 0);
+    it("prints its usage for --help and exits 2 with the usage on a bad option", async () => {
+        const help = await vh(["sim", "--help"]);
+        assert.strictEqual(help.code, 0);
         assert.strictEqual(help.stdout, SIM_USAGE);
-        const bad = vh("sim", "--state-dir", "x", "--port", "-1");
-        assert.strictEqual(bad.status, 2);
+        const bad = await vh(["sim", "--state-dir", "x", "--port", "-1"]);
+        assert.strictEqual(bad.code, 2);
         assert.match(bad.stderr, /^vh sim: --port must be an integer from 0 to 65535, got "-1"\n\nusage: vh sim --state-dir DIR/);
-        assert.match(vh("--help").stdout, /\n {2}sim +run a simulated XenServer host/);
+        assert.match((await vh(["--help"])).stdout, /\n {2}sim +run a simulated XenServer host/);
     });
 
     it("refuses to reopen a state directory as another product (exit 2)", async () => {
@@ -46,8 +51,8 @@ describe("vh sim", function () {
         try {
             const host = await startSimHost({ stateDir, product: "8.4" });
             await host.stop();
-            const r = vh("sim", "--state-dir", stateDir, "--product-version", "7.1");
-            assert.strictEqual(r.status, 2);
+            const r = await vh(["sim", "--state-dir", stateDir, "--product-version", "7.1"]);
+            assert.strictEqual(r.code, 2);
             assert.strictEqual(r.stdout, "", "no connection line is printed");
             assert.match(r.stderr, /impersonates xenserver-8\.4, not xenserver-7\.1/);
         } finally {
@@ -58,7 +63,7 @@ describe("vh sim", function () {
     it("prints exactly one JSON line with the connection record first, and logs to stderr", async () => {
         const host = await startSimHost({ product: "xcp-ng-8.3", installSeconds: 3 });
         try {
-            assert.deepStrictEqual(Object.keys(host.connection).sort(), ["host", "hostKey", "password", "port", "privateKey", "privateKeyPath", "user"]);
+            assert.deepStrictEqual(Object.keys(host.info), documentedInfoFields());
             assert.strictEqual(host.connection.user, "root");
             assert.strictEqual(host.connection.privateKeyPath, path.join(host.stateDir, "ssh", "id_ed25519"));
             assert.strictEqual(fs.statSync(host.connection.privateKeyPath).mode & 0o777, 0o600);
@@ -67,5 +72,6 @@ describe("vh sim", function () {
         } finally {
             await host.stop();
         }
+        assert.strictEqual(host.stdout(), "", "nothing on stdout after the connection line, up to the exit");
     });
 });

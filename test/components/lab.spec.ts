@@ -202,11 +202,22 @@ describe("components/lab (mock engine, pre-flight against a simulated host)", fu
         assert.throws(() => new Lab("nohost", args({ connection: undefined, preflight: false, home: { network: "home" } })), (err: unknown) => {
             assert.ok(err instanceof LabValidationError);
             assert.deepEqual(err.problems, [
-                "connection: no XenServer host to connect to: set connection, or the stack config virtual-hypervisor:host with :password or :privateKey (secret) and :hostKey",
+                "connection: no XenServer host to connect to: set the connection argument, or the stack config virtual-hypervisor:host with virtual-hypervisor:password or :privateKey (secret) and virtual-hypervisor:hostKey",
                 'home.network must be a network uuid when preflight is false (the pre-flight resolves name-labels), got "home"',
             ]);
             return true;
         });
+        // A host in config is not enough: its fields are checked as the children's check() would.
+        pulumi.runtime.setAllConfig({ "virtual-hypervisor:host": "192.0.2.1" });
+        try {
+            assert.throws(() => new Lab("nocreds", args({ connection: undefined, preflight: false })), (err: unknown) => {
+                assert.ok(err instanceof LabValidationError);
+                assert.deepEqual(err.problems, ["stack config virtual-hypervisor:*: one of password, privateKey or agent must be set"]);
+                return true;
+            });
+        } finally {
+            pulumi.runtime.setAllConfig({});
+        }
     });
 
     it("rejects a lab with overlapping, outside and reserved addresses, duplicate names and too little memory and disk, before registering anything", async () => {

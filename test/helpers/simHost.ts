@@ -1,7 +1,8 @@
 /**
  * Starts a simulated XenServer host for tests: the real `node dist/cli/vh.js sim …` as a child
- * process, whose first stdout line is its connection record. stop() sends SIGTERM and waits for a
- * clean exit; a simulator that does not stop within its deadline is killed and reported.
+ * process, whose first stdout line is its connection record (kept as printed in `info`; anything
+ * it prints on stdout later is collected too). stop() sends SIGTERM and waits for a clean exit; a
+ * simulator that does not stop within its deadline is killed and reported.
  */
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -23,11 +24,15 @@ export interface SimHostConnection {
 
 export interface SimHost {
     connection: SimHostConnection;
+    /** The first stdout line, parsed: the connection record exactly as `vh sim` printed it. */
+    info: Record<string, unknown>;
     stateDir: string;
     /** The simulator process (tests that check signals use its pid). */
     process: ChildProcess;
     /** What the simulator wrote on stderr so far. */
     stderr(): string;
+    /** What the simulator wrote on stdout after its connection line so far (all of it once stop() resolved). */
+    stdout(): string;
     /** SIGTERM, then waits for exit 0; removes the state directory if this helper created it. */
     stop(): Promise<void>;
 }
@@ -57,25 +62,30 @@ export async function startSimHost(options: SimHostOptions = {}): Promise<SimHos
     if (options.product) args.push("--product-version", options.product);
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
+    let stdout = "";
     child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+    child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
+    // "close", not "exit": by then everything the simulator printed has been read.
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
     const info = await new Promise<Record<string, unknown>>((resolve, reject) => {
-        let stdout = "";
         const timer = setTimeout(() => {
             child.kill("SIGKILL");
             reject(new Error(`vh sim did not print its connection line within ${START_DEADLINE_MS} ms; stderr: ${stderr}`));
         }, START_DEADLINE_MS);
-        child.stdout.on("data", (d: Buffer) => {
-            stdout += d.toString();
+        const onData = () => {
             const nl = stdout.indexOf("\n");
             if (nl === -1) return;
+            child.stdout.off("data", onData);
             clearTimeout(timer);
+            const line = stdout.slice(0, nl);
+            stdout = stdout.slice(nl + 1);
             try {
-                resolve(JSON.parse(stdout.slice(0, nl)) as Record<string, unknown>);
+                resolve(JSON.parse(line) as Record<string, unknown>);
             } catch (err) {
-                reject(new Error(`vh sim printed a first line that is not JSON: ${stdout.slice(0, nl)}`, { cause: err }));
+                reject(new Error(`vh sim printed a first line that is not JSON: ${line}`, { cause: err }));
             }
-        });
+        };
+        child.stdout.on("data", onData);
         void exited.then(({ code, signal }) => {
             clearTimeout(timer);
             reject(new Error(`vh sim exited (code ${code}, signal ${signal}) before printing its connection line; stderr: ${stderr}`));
@@ -93,9 +103,11 @@ export async function startSimHost(options: SimHostOptions = {}): Promise<SimHos
             privateKeyPath,
             hostKey: String(info.hostKeySha256),
         },
+        info,
         stateDir,
         process: child,
         stderr: () => stderr,
+        stdout: () => stdout,
         stop: () => {
             stopped ??= (async () => {
                 if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");

@@ -61,8 +61,9 @@ export function checkNestedHypervisor(olds: Record<string, any>, news: Record<st
 }
 
 /**
- * check() for callers outside Pulumi (the `vh` CLI, which then calls installNestedHypervisor):
+ * check() for programs that use the package without Pulumi and then call installNestedHypervisor:
  * defaults applied, or InputValidationError listing every failure. Pass the connection in `args`.
+ * (`vh install` calls checkNestedHypervisor itself: it reports failures as flag errors.)
  */
 export function resolveNestedHypervisorInputs(args: Record<string, unknown>): NestedHypervisorInputs {
     const { inputs, failures } = checkNestedHypervisor({}, args, undefined);

@@ -26,7 +26,7 @@ import { consoleCommand, diskName, progressName } from "./naming";
 import { observeVm, vncPortOf } from "./observe";
 import { NestedVirtKey, platformParams } from "./platform";
 import { setPowerState, startVm } from "./power";
-import { gatherFacts, GiB, HostFacts, orphanDisks, preflightProblems, PreflightSpec } from "./preflight";
+import { gatherFacts, GiB, HostFacts, memoryBytesOf, orphanDisks, preflightProblems, PreflightSpec } from "./preflight";
 import { removeVm } from "./remove";
 
 export interface InstallSpec extends PreflightSpec {
@@ -164,7 +164,7 @@ async function cleanUp(xe: XeClient, spec: InstallSpec, created: Created): Promi
 
 async function build(xe: XeClient, spec: InstallSpec, facts: HostFacts, created: Created, clock: PhaseClock, options: InstallOptions, target: { host: string; port?: number; user?: string }): Promise<InstallResult> {
     const name = spec.nameLabel;
-    const memoryBytes = Math.round(spec.memoryGiB * 1024) * 1024 * 1024;
+    const memoryBytes = memoryBytesOf(spec.memoryGiB);
     clock.enter("create (Step 1 of 3)", `creating "${progressName(name, "created")}" from "Other install media"`);
     created.installAttempted = true;
     const vm = await xe.vm.install({ template: facts.templateUuid!, nameLabel: progressName(name, "created") });
@@ -191,12 +191,12 @@ async function build(xe: XeClient, spec: InstallSpec, facts: HostFacts, created:
     const cd = await xe.vbd.create({ vmUuid: vm, vdiUuid: facts.isoVdiUuid!, device: 3, type: "CD", mode: "RO" });
     await xe.paramSet("vbd", cd, { "other-config": ownershipTags(name, "cd-vbd") });
 
-    const installSeconds = await bootAndWait(xe, vm, "booted", spec.installTimeoutMinutes, clock, options, target,
+    const installSeconds = await bootAndWait(xe, vm, name, "booted", spec.installTimeoutMinutes, clock, options, target,
         `the installer to power VM ${vm} off (it does when the installation is complete)`,
         `starting "${progressName(name, "booted")}": the installer runs unattended from ${spec.isoName}`);
     // Without the CD the next boot falls through to the disk (order dc), whatever the template says.
     await xe.call("vbd-eject", { uuid: cd });
-    const firstBootSeconds = await bootAndWait(xe, vm, "firstBoot", spec.firstBootTimeoutMinutes, clock, options, target,
+    const firstBootSeconds = await bootAndWait(xe, vm, name, "firstBoot", spec.firstBootTimeoutMinutes, clock, options, target,
         `the installed system's first-boot step to power VM ${vm} off`,
         `starting "${progressName(name, "firstBoot")}": the installed system boots once and powers off`);
 
@@ -216,17 +216,16 @@ async function build(xe: XeClient, spec: InstallSpec, facts: HostFacts, created:
         installSeconds, firstBootSeconds, nestedVirtKeys: facts.nestedVirtKeys, diskVdiUuid: disk,
         vncPort: await vncPortOf(xe, powerState, domid), domid, consoleCommand: "", adopted: false,
     };
-    result.consoleCommand = consoleCommand(target, { powerState: result.powerState, vncPort: result.vncPort, domid: result.domid, uuid: vm });
+    result.consoleCommand = consoleCommand(target, result);
     clock.report(`installed in ${installSeconds.toFixed(1)} s, first boot ${firstBootSeconds.toFixed(1)} s; ${result.powerState}`);
     return result;
 }
 
-/** Starts the VM, sets the step's name, waits for it to power off; resolves with the seconds it ran. */
+/** Starts the VM, gives it the step's name (after `name`, its final name-label), waits for it to power off; resolves with the seconds it ran. */
 async function bootAndWait(
-    xe: XeClient, vm: string, step: "booted" | "firstBoot", timeoutMinutes: number, clock: PhaseClock, options: InstallOptions,
+    xe: XeClient, vm: string, name: string, step: "booted" | "firstBoot", timeoutMinutes: number, clock: PhaseClock, options: InstallOptions,
     target: { host: string; port?: number; user?: string }, waitingFor: string, message: string,
 ): Promise<number> {
-    const name = clock.resource.replace(/^NestedHypervisor /, "");
     clock.enter(step === "booted" ? "install (Step 2 of 3)" : "first boot (Step 3 of 3)", message);
     const started = Date.now();
     await startVm(xe, vm, clock.resource);
@@ -240,7 +239,7 @@ async function bootAndWait(
         // Say how to look: the console of the VM as it is now.
         const obs = await observeVm(xe, vm).catch(() => undefined);
         const look = obs
-            ? `look at its console: ${consoleCommand(target, { powerState: obs.powerState, vncPort: obs.vncPort, domid: obs.domid, uuid: vm })}`
+            ? `look at its console: ${consoleCommand(target, obs)}`
             : `look at VM ${vm} on ${xe.target}`;
         const kept = "(set keepFailedVm: true to keep the VM for a look after a failure; on a simulated host, sim.log in its state directory says why)";
         throw new PhaseTimeoutError(err.resource, err.phase, err.waitingFor, err.timeoutMs, `${look}\n${kept}`);
@@ -262,6 +261,6 @@ async function adopt(xe: XeClient, spec: InstallSpec, uuid: string, clock: Phase
         uuid, nameLabel: obs.nameLabel, mac: obs.mac ?? spec.mac, powerState: obs.powerState, memoryGiB: obs.memoryBytes / GiB, vcpus: obs.vcpus,
         installSeconds: Number(obs.otherConfig[INSTALL_SECONDS_KEY] ?? 0), firstBootSeconds: Number(obs.otherConfig[FIRST_BOOT_SECONDS_KEY] ?? 0),
         nestedVirtKeys: keys, diskVdiUuid: obs.diskVdiUuid ?? "", vncPort: obs.vncPort, domid: obs.domid,
-        consoleCommand: consoleCommand(target, { powerState: obs.powerState, vncPort: obs.vncPort, domid: obs.domid, uuid }), adopted: true,
+        consoleCommand: consoleCommand(target, obs), adopted: true,
     };
 }

@@ -3,7 +3,7 @@
  * _xs_vm_starter.sh, seed-and-installer.md §2.4.2), the disk's name, the derived MAC, and the
  * console command shown as an output.
  */
-import * as crypto from "node:crypto";
+import { macFromSeed } from "../common/mac";
 
 export type InstallStep = "created" | "booted" | "firstBoot";
 
@@ -29,15 +29,11 @@ export function diskName(nameLabel: string): string {
 }
 
 /**
- * A MAC derived from the VM's name: locally administered (bit 1 of the first byte set) and unicast
- * (bit 0 clear), so it never collides with a vendor's; the same name always gets the same MAC, so
- * a gateway's static DHCP lease can be written before the VM exists.
+ * A MAC derived from the VM's name (locally administered, unicast): the same name always gets the
+ * same MAC, so a gateway's static DHCP lease can be written before the VM exists.
  */
 export function deriveMac(nameLabel: string): string {
-    const digest = crypto.createHash("sha256").update(`virtual-hypervisor/nested-hypervisor\0${nameLabel}`).digest();
-    const bytes = [...digest.subarray(0, 6)];
-    bytes[0] = (bytes[0] & 0xfc) | 0x02;
-    return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
+    return macFromSeed(`virtual-hypervisor/nested-hypervisor\0${nameLabel}`);
 }
 
 export const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;

@@ -15,6 +15,11 @@ import { NestedVirtKey, nestedVirtKeys } from "./platform";
 export const GiB = 1024 ** 3;
 export const MiB = 1024 ** 2;
 
+/** Bytes of `gib` GiB of VM memory, in whole MiB (check() allows memoryGiB only in steps of 1/1024). */
+export function memoryBytesOf(gib: number): number {
+    return Math.round(gib * 1024) * MiB;
+}
+
 /** The inputs a pre-flight judges. */
 export type PreflightSpec = Pick<NestedHypervisorInputs, "nameLabel" | "isoName" | "networkUuid" | "memoryGiB" | "vcpus" | "diskGiB">;
 
@@ -113,14 +118,6 @@ export function preflightProblems(facts: HostFacts, spec: PreflightSpec): string
         );
     }
     return problems;
-}
-
-/** A VM of ours for this name, or one left untagged by an interrupted create. */
-export interface Leftover {
-    uuid: string;
-    nameLabel: string;
-    powerState: string;
-    tagged: boolean;
 }
 
 /** VDIs named like the system disk that no VBD uses (an interrupted create made them). */

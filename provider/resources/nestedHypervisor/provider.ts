@@ -23,7 +23,7 @@ import { InstallResult, installNestedHypervisor } from "./install";
 import { consoleCommand, diskName } from "./naming";
 import { observeVm, VmObservation } from "./observe";
 import { setPowerState, stopVm } from "./power";
-import { GiB } from "./preflight";
+import { GiB, memoryBytesOf } from "./preflight";
 import { removeVm } from "./remove";
 
 interface Shim {
@@ -53,14 +53,14 @@ function observed(old: NestedHypervisorOutputs, obs: VmObservation, connection: 
         mac: obs.mac ?? old.mac,
         diskVdiUuid: obs.diskVdiUuid ?? old.diskVdiUuid,
         vncPort: obs.vncPort,
-        consoleCommand: consoleCommand(consoleTarget(connection), { powerState: obs.powerState, vncPort: obs.vncPort, domid: obs.domid, uuid: obs.uuid }),
+        consoleCommand: consoleCommand(consoleTarget(connection), obs),
         stateVersion: STATE_VERSION,
     });
 }
 
 /** Memory and vCPUs as asked; halts a running VM first (the caller checked that this is allowed). */
 async function resize(xe: XeClient, obs: VmObservation, inputs: NestedHypervisorInputs, clock: PhaseClock): Promise<void> {
-    const memoryBytes = Math.round(inputs.memoryGiB * 1024) * 1024 * 1024;
+    const memoryBytes = memoryBytesOf(inputs.memoryGiB);
     if (obs.memoryBytes === memoryBytes && obs.vcpus === inputs.vcpus) return;
     if (obs.powerState !== "halted") {
         clock.report(`halting ${inputs.nameLabel} to change memory/vCPUs (allowHalt)`);
@@ -118,7 +118,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
             await xe.paramSet("vm", id, { "name-label": inputs.nameLabel, "other-config": { [KEY_KEY]: inputs.nameLabel } });
             if (obs.diskVdiUuid) await xe.paramSet("vdi", obs.diskVdiUuid, { "name-label": diskName(inputs.nameLabel), "other-config": { [KEY_KEY]: inputs.nameLabel } });
         }
-        const memoryBytes = Math.round(inputs.memoryGiB * 1024) * 1024 * 1024;
+        const memoryBytes = memoryBytesOf(inputs.memoryGiB);
         if (obs.memoryBytes !== memoryBytes || obs.vcpus !== inputs.vcpus) {
             if (obs.powerState !== "halted" && !inputs.allowHalt && inputs.powerState !== "halted") {
                 throw new Error(`${label(inputs.nameLabel)}: changing memory or vCPUs needs VM ${id} halted; set allowHalt: true (or powerState: "halted")`);

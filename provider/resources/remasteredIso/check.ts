@@ -134,9 +134,10 @@ export async function checkAndHash(news: Record<string, any>, config: ProviderCo
 }
 
 /**
- * check() for callers outside Pulumi (the `vh` CLI, which then calls ensureRemasteredIso): the
+ * check() for programs that use the package without Pulumi and then call ensureRemasteredIso: the
  * inputs normalised and hashed, or InputValidationError listing every failure. Pass the connection
- * in `args`; nothing is read from stack config.
+ * in `args`; nothing is read from stack config. (`vh install` uploads an existing ISO instead,
+ * through placeLibraryIso.)
  */
 export async function resolveRemasteredIsoInputs(args: Record<string, unknown>): Promise<RemasteredIsoInputs> {
     const { inputs, failures } = await checkAndHash(args, undefined);

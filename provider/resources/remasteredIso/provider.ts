@@ -48,6 +48,20 @@ async function resolveTarget(xe: XeClient, given: TargetProfileId | undefined): 
     return { target, described: target ?? `none (no installer profile for ${sv.product_brand ?? "?"} ${sv.product_version ?? "?"}; validated without one)` };
 }
 
+/**
+ * Validates the answer file against the resolved target and returns its description for state.
+ * check() cannot ask the host, so without an explicit target an element the host's installer lacks
+ * is only found here: AnswerFileTargetError, before anything is placed on the host.
+ */
+async function validateForTarget(xe: XeClient, inputs: RemasteredIsoInputs): Promise<string> {
+    const { target, described } = await resolveTarget(xe, inputs.target);
+    const checked = normaliseAnswerFile(inputs.answerFile, target);
+    if (checked.errors.length) {
+        throw new AnswerFileTargetError(`${label(inputs.isoName)}: the answer file does not suit the ${target} installer:\n${checked.errors.map((e) => `- ${e}`).join("\n")}`);
+    }
+    return described;
+}
+
 export type { EnsureIsoResult };
 
 /**
@@ -112,11 +126,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     async create(this: Shim, inputs: RemasteredIsoInputs) {
         const connection = effectiveConnection(inputs.connection, this.config, label(inputs.isoName));
         const xe = XeClient.connect(connection);
-        const { target, described } = await resolveTarget(xe, inputs.target);
-        const checked = normaliseAnswerFile(inputs.answerFile, target);
-        if (checked.errors.length) {
-            throw new AnswerFileTargetError(`${label(inputs.isoName)}: the answer file does not suit the ${target} installer:\n${checked.errors.map((e) => `- ${e}`).join("\n")}`);
-        }
+        const described = await validateForTarget(xe, inputs);
         const refId = crypto.randomBytes(8).toString("hex");
         const result = await ensureRemasteredIso(xe, inputs, refId, consoleProgress);
         return { id: `${inputs.isoName}#${refId}`, outs: outputsOf(inputs, connection, result, described, refId) };
@@ -146,11 +156,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
         const connection = effectiveConnection(inputs.connection, this.config, label(inputs.isoName));
         let resolvedTarget = old.resolvedTarget;
         if (inputs.target !== old.target) {
-            const xe = XeClient.connect(connection);
-            const { target, described } = await resolveTarget(xe, inputs.target);
-            const checked = normaliseAnswerFile(inputs.answerFile, target);
-            if (checked.errors.length) throw new AnswerFileTargetError(`${label(inputs.isoName)}: the answer file does not suit the ${target} installer:\n${checked.errors.map((e) => `- ${e}`).join("\n")}`);
-            resolvedTarget = described;
+            resolvedTarget = await validateForTarget(XeClient.connect(connection), inputs);
         }
         return { outs: outputsOf(inputs, connection, { srUuid: old.srUuid, vdiUuid: old.vdiUuid, directory: old.libraryDirectory, sha256: old.sha256, sizeBytes: old.sizeBytes }, resolvedTarget, old.refId) };
     },

@@ -13,6 +13,7 @@
  */
 import * as path from "node:path";
 import { sh, ShellCommand } from "../../shell";
+import { parseDfAvailableBytes } from "../../ssh";
 import type { XeClient } from "../../xe";
 import { IsoLibraryError } from "./errors";
 
@@ -155,8 +156,7 @@ export async function remoteHome(xe: XeClient): Promise<string> {
 /** Free bytes on the filesystem holding `dir` (df -Pk: POSIX format, KiB). */
 export async function freeBytes(xe: XeClient, dir: string): Promise<number> {
     const out = await run(xe, sh`df -Pk -- ${dir}`, `check the free space of ${dir}`, true);
-    const fields = out.trim().split("\n").pop()?.trim().split(/\s+/) ?? [];
-    const kib = Number(fields[3]);
-    if (!Number.isFinite(kib)) throw new IsoLibraryError(`unexpected df output for ${dir} on ${xe.target}: ${JSON.stringify(out.slice(0, 200))}`);
-    return kib * 1024;
+    const available = parseDfAvailableBytes(out);
+    if (available === undefined) throw new IsoLibraryError(`unexpected df output for ${dir} on ${xe.target}: ${JSON.stringify(out.slice(0, 200))}`);
+    return available;
 }

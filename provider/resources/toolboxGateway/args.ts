@@ -6,8 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { GatewayHost, NatBackend, ServiceManager } from "../../gateway";
 import type { ConnectionArgs } from "../../ssh";
 
-/** Bump when the shape of the outputs changes; read() and delete() accept every older version. */
-export const STATE_VERSION = 1;
+export { STATE_VERSION } from "../common/state";
 
 export interface GatewayHostArgs {
     /** Host name of a nested hypervisor, e.g. "vh0.lab"; its short form ("vh0") is answered too. */
@@ -64,6 +63,8 @@ export interface ToolboxGatewayInputs {
 }
 
 export interface ToolboxGatewayOutputs extends ToolboxGatewayInputs {
+    /** The XenServer host connection used (the argument, else the stack config's), for read and delete. */
+    connection?: ConnectionArgs;
     /** uuid of the VIF plugged into the toolbox on the home network (the resource id). */
     vifUuid: string;
     /** Its MAC, derived from lab and home network. */

@@ -5,19 +5,11 @@
  */
 import { defaultStateDir, GATEWAY_DEFAULTS, validateGatewayFields } from "../../gateway";
 import { ConnectionArgs, ConnectionArgsError, resolveConnectionArgs } from "../../ssh";
+import { connectionFailures, ProviderConfig } from "../common/connection";
+import { containsUnknown, isUnknown } from "../common/unknown";
+import { CheckFailure, UUID } from "../common/validate";
 
-import { containsUnknown, isUnknown, UNKNOWN } from "../common/unknown";
-
-export { containsUnknown, UNKNOWN };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export interface CheckFailure {
-    property: string;
-    reason: string;
-}
-
-export function checkInputs(news: Record<string, any>): { inputs: Record<string, any>; failures: CheckFailure[] } {
+export function checkInputs(news: Record<string, any>, config: ProviderConfig | undefined): { inputs: Record<string, any>; failures: CheckFailure[] } {
     const failures: CheckFailure[] = [];
     const add = (property: string, reason: string) => failures.push({ property, reason });
     const known = (v: unknown) => v !== undefined && !isUnknown(v);
@@ -32,19 +24,20 @@ export function checkInputs(news: Record<string, any>): { inputs: Record<string,
         add("homeNetwork", `homeNetwork must be the uuid of the home network, like "3fa9c1d2-…", got ${JSON.stringify(news.homeNetwork)}`);
     }
     failures.push(...validateGatewayFields(news, undefined, isUnknown));
-    for (const key of ["toolbox", "connection"] as const) {
-        const value = news[key];
-        if (value === undefined || value === null || containsUnknown(value)) continue;
-        if (typeof value !== "object") {
-            add(key, `${key} must be an SSH connection { host, port, user, password | privateKey, hostKey }, got ${typeof value}`);
-            continue;
-        }
-        try {
-            resolveConnectionArgs(value as ConnectionArgs);
-        } catch (err) {
-            // The problems name fields and rules, never the secret values themselves.
-            if (!(err instanceof ConnectionArgsError)) throw err;
-            for (const problem of err.problems) add(key, `${key}: ${problem}`);
+    // The XenServer host: the argument, else the stack config (the same rules as every resource).
+    failures.push(...connectionFailures(news.connection, config));
+    const toolbox = news.toolbox;
+    if (toolbox !== undefined && toolbox !== null && !containsUnknown(toolbox)) {
+        if (typeof toolbox !== "object") {
+            add("toolbox", `toolbox must be an SSH connection { host, port, user, password | privateKey, hostKey }, got ${typeof toolbox}`);
+        } else {
+            try {
+                resolveConnectionArgs(toolbox as ConnectionArgs);
+            } catch (err) {
+                // The problems name fields and rules, never the secret values themselves.
+                if (!(err instanceof ConnectionArgsError)) throw err;
+                for (const problem of err.problems) add("toolbox", `toolbox: ${problem}`);
+            }
         }
     }
 

@@ -11,9 +11,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { applyGateway, ApplyResult, GatewaySpec, inspectGateway, removeGateway } from "../../gateway";
 import { getSession } from "../../ssh";
 import { XeClient } from "../../xe";
-import { STATE_VERSION, ToolboxGatewayInputs, ToolboxGatewayOutputs } from "./args";
+import type { ConnectionArgs } from "../../ssh";
+import { effectiveConnection, ProviderConfig, storedConnection } from "../common/connection";
+import { jsonSafe, readState, STATE_VERSION } from "../common/state";
+import type { ToolboxGatewayInputs, ToolboxGatewayOutputs } from "./args";
 import { checkInputs } from "./check";
-import { effectiveConnection, ProviderConfig } from "../common/connection";
 import { diffGateway } from "./diff";
 import { ToolboxGatewayCreateError, ToolboxGatewayDeleteError, ToolboxVmError } from "./errors";
 import { gatewayMac } from "./mac";
@@ -23,9 +25,7 @@ interface Shim {
     config?: ProviderConfig;
 }
 
-function xeFor(shim: Shim, props: Pick<ToolboxGatewayInputs, "connection" | "lab">): XeClient {
-    return XeClient.connect(effectiveConnection(props.connection, shim.config, `ToolboxGateway of lab ${props.lab}`));
-}
+const label = (lab: string | undefined) => `ToolboxGateway of lab ${lab}`;
 
 function specOf(inputs: ToolboxGatewayInputs, mac: string): GatewaySpec {
     return {
@@ -41,9 +41,12 @@ function specOf(inputs: ToolboxGatewayInputs, mac: string): GatewaySpec {
     };
 }
 
-function outputsOf(inputs: ToolboxGatewayInputs, vm: ToolboxVm, vif: { uuid: string; owned: boolean }, mac: string, applied: ApplyResult): ToolboxGatewayOutputs {
-    const outs: ToolboxGatewayOutputs = {
+function outputsOf(
+    inputs: ToolboxGatewayInputs, connection: ConnectionArgs, vm: ToolboxVm, vif: { uuid: string; owned: boolean }, mac: string, applied: ApplyResult,
+): ToolboxGatewayOutputs {
+    return jsonSafe({
         ...inputs,
+        connection,
         vifUuid: vif.uuid,
         mac,
         vifOwned: vif.owned,
@@ -56,9 +59,7 @@ function outputsOf(inputs: ToolboxGatewayInputs, vm: ToolboxVm, vif: { uuid: str
         activeUpstreamDns: applied.upstreamDns,
         drift: [],
         stateVersion: STATE_VERSION,
-    };
-    // Outputs must survive protobuf Structs: no undefined anywhere.
-    return JSON.parse(JSON.stringify(outs));
+    });
 }
 
 async function warn(applied: ApplyResult): Promise<void> {
@@ -74,16 +75,17 @@ async function runningToolbox(xe: XeClient, ref: string): Promise<ToolboxVm> {
 }
 
 export const provider: pulumi.dynamic.ResourceProvider = {
-    async check(_olds: any, news: any) {
-        return checkInputs(news);
+    async check(this: Shim, _olds: any, news: any) {
+        return checkInputs(news, this.config);
     },
 
-    async diff(_id: string, olds: any, news: any) {
-        return diffGateway(olds, news);
+    async diff(this: Shim, _id: string, olds: any, news: any) {
+        return diffGateway(olds, news, this.config);
     },
 
     async create(this: Shim, inputs: ToolboxGatewayInputs) {
-        const xe = xeFor(this, inputs);
+        const connection = effectiveConnection(inputs.connection, this.config, label(inputs.lab));
+        const xe = XeClient.connect(connection);
         const vm = await runningToolbox(xe, inputs.toolboxVm);
         const mac = gatewayMac(inputs.lab, inputs.homeNetwork);
         const vif = await ensureVif(xe, vm, inputs.homeNetwork, mac, inputs.lab);
@@ -93,7 +95,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
             configuring = true;
             const applied = await applyGateway(getSession(inputs.toolbox), specOf(inputs, mac));
             await warn(applied);
-            return { id: vif.uuid, outs: outputsOf(inputs, vm, vif, mac, applied) };
+            return { id: vif.uuid, outs: outputsOf(inputs, connection, vm, vif, mac, applied) };
         } catch (err) {
             const failures: Error[] = [];
             const undone: string[] = [];
@@ -108,8 +110,8 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     async read(this: Shim, id: string, props: any) {
-        const outs = props as ToolboxGatewayOutputs;
-        const xe = xeFor(this, outs);
+        const outs = readState<ToolboxGatewayOutputs>(props, label(props?.lab));
+        const xe = XeClient.connect(storedConnection(outs.connection, this.config, label(outs.lab)));
         const vif = await vifState(xe, id);
         if (!vif.exists) return {};
         const drift: string[] = vif.attached ? [] : [`the home VIF ${id} is not plugged into the toolbox`];
@@ -123,20 +125,21 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     async update(this: Shim, id: string, olds: any, news: any) {
-        const old = olds as ToolboxGatewayOutputs;
+        const old = readState<ToolboxGatewayOutputs>(olds, label(olds?.lab));
         const inputs = news as ToolboxGatewayInputs;
-        const xe = xeFor(this, inputs);
+        const connection = effectiveConnection(inputs.connection, this.config, label(inputs.lab));
+        const xe = XeClient.connect(connection);
         const vm = await runningToolbox(xe, inputs.toolboxVm);
         const vif = await vifState(xe, id);
         if (!vif.exists) throw new ToolboxVmError(`the home VIF ${id} of lab ${inputs.lab} is gone from ${xe.target}; run \`pulumi refresh\`, then \`pulumi up\` creates it again`);
         await plugVif(xe, vm, { uuid: id, attached: vif.attached });
         const applied = await applyGateway(getSession(inputs.toolbox), specOf(inputs, old.mac));
         await warn(applied);
-        return { outs: outputsOf(inputs, vm, { uuid: id, owned: old.vifOwned !== false }, old.mac, applied) };
+        return { outs: outputsOf(inputs, connection, vm, { uuid: id, owned: old.vifOwned !== false }, old.mac, applied) };
     },
 
     async delete(this: Shim, id: string, props: any) {
-        const outs = props as ToolboxGatewayOutputs;
+        const outs = readState<ToolboxGatewayOutputs>(props, label(props?.lab));
         const failures: Error[] = [];
         const done: string[] = [];
         try {
@@ -148,7 +151,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
         // A NIC the toolbox already had (not made by us) stays, as it was before create.
         if (outs.vifOwned !== false) {
             try {
-                const removed = await removeVif(xeFor(this, outs), id);
+                const removed = await removeVif(XeClient.connect(storedConnection(outs.connection, this.config, label(outs.lab))), id);
                 if (removed) done.push(removed);
             } catch (err) {
                 failures.push(err as Error);

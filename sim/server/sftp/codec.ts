@@ -43,7 +43,6 @@ export class Reader {
     uint64(): number { this.need(8); const v = this.buf.readBigUInt64BE(this.pos); this.pos += 8; return Number(v); }
     bytes(): Buffer { const n = this.uint32(); this.need(n); const v = this.buf.subarray(this.pos, this.pos + n); this.pos += n; return v; }
     string(): string { return this.bytes().toString("utf8"); }
-    more(): boolean { return this.pos < this.buf.length; }
 
     attrs(): Attrs {
         const flags = this.uint32();

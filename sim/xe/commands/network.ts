@@ -5,7 +5,7 @@
 import { networkCreate, networkDestroy, vifCreate, vifDestroy } from "../../api/network";
 import { vifPlug, vifUnplug } from "../../api/vif";
 import { randomLocalMac } from "../../model/ids";
-import { cliBool, int64 } from "../values";
+import { int64 } from "../values";
 import type { ImplTable } from "./types";
 
 export const NETWORK_COMMANDS: ImplTable = {
@@ -13,7 +13,7 @@ export const NETWORK_COMMANDS: ImplTable = {
         writes: true,
         run(c) {
             const mtu = c.has("MTU") ? int64(c.req("MTU")) : 1500;
-            const managed = c.has("managed") ? cliBool("managed", c.req("managed")) : true;
+            const managed = c.bool("managed", true);
             // 7.1's network-create does not know bridge= and managed= (they are ignored there).
             const modern = c.gen >= 1;
             const ref = networkCreate(c, {
@@ -59,7 +59,7 @@ export const NETWORK_COMMANDS: ImplTable = {
         run(c) {
             const ref = c.byUuid("vif", c.req("uuid"));
             // get_bool_param: --force is force=true; VIF.unplug_force skips waiting for the guest.
-            vifUnplug(c, ref, c.has("force") && cliBool("force", c.req("force")));
+            vifUnplug(c, ref, c.bool("force"));
         },
     },
 };

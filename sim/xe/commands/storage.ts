@@ -6,7 +6,7 @@ import * as storage from "../../api/storage";
 import type { Ctx } from "../context";
 import { CliFailure } from "../errors";
 import type { StrMap } from "../../model/types";
-import { bytesOfString, cliBool } from "../values";
+import { bytesOfString } from "../values";
 import type { ImplTable } from "./types";
 
 /** read_map_params: `name:key=value` (and the legacy `name-key=value`) parameters as a map. */
@@ -20,7 +20,7 @@ export const STORAGE_COMMANDS: ImplTable = {
     "sr-create": {
         writes: true,
         run(c) {
-            const shared = c.has("shared") ? cliBool("shared", c.req("shared")) : false;
+            const shared = c.bool("shared");
             const host = c.has("host-uuid") ? c.byUuid("host", c.req("host-uuid")) : c.hostRef();
             let physicalSize = 0;
             try {
@@ -54,7 +54,7 @@ export const STORAGE_COMMANDS: ImplTable = {
             const size = bytesOfString(c.gen, "virtual-size", c.req("virtual-size"));
             const type = c.param("type") ?? "user";
             if (!["system", "user", "suspend", "crashdump"].includes(type)) throw new CliFailure(`Unknown vdi type: ${type}`);
-            const sharable = c.has("sharable") ? cliBool("sharable", c.req("sharable")) : false;
+            const sharable = c.bool("sharable");
             const ref = storage.vdiCreate(c, {
                 sr, nameLabel: c.req("name-label"), nameDescription: "", size, type, sharable,
                 smConfig: readMapParams(c, "sm-config"), tags: Object.keys(readMapParams(c, "tags")),

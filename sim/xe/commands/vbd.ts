@@ -6,7 +6,6 @@ import * as vbd from "../../api/vbd";
 import { vbdPlug, vbdUnplug } from "../../api/vbdOps";
 import { CliFailure, OcamlFailure } from "../errors";
 import { NULL_REF } from "../../model/types";
-import { cliBool } from "../values";
 import type { ImplTable } from "./types";
 
 export const VBD_COMMANDS: ImplTable = {
@@ -16,7 +15,7 @@ export const VBD_COMMANDS: ImplTable = {
             const vm = c.byUuid("vm", c.req("vm-uuid"));
             const empty = !c.has("vdi-uuid");
             const vdi = empty ? NULL_REF : c.byUuid("vdi", c.req("vdi-uuid"));
-            const bootable = c.has("bootable") ? cliBool("bootable", c.req("bootable")) : false;
+            const bootable = c.bool("bootable");
             let mode: "RO" | "RW" = "RW";
             if (c.has("mode")) {
                 const m = c.req("mode").toLowerCase();
@@ -30,7 +29,7 @@ export const VBD_COMMANDS: ImplTable = {
                 if (!(t in known)) throw new CliFailure(`"Unknown type: ${t} (should be "cd", "disk" or "floppy"`);
                 type = known[t as keyof typeof known];
             }
-            const unpluggable = c.has("unpluggable") ? cliBool("unpluggable", c.req("unpluggable")) : true;
+            const unpluggable = c.bool("unpluggable", true);
             if (type === "Disk" && empty) throw new CliFailure("Empty VBDs can only be made for type=CD");
             const ref = vbd.vbdCreate(c, { vm, vdi, userdevice: c.req("device"), bootable, mode, type, unpluggable, empty });
             c.printer.print({ kind: "list", items: [c.db.vbd[ref].uuid] });
@@ -47,7 +46,7 @@ export const VBD_COMMANDS: ImplTable = {
             if (c.has("timeout") && !/^\s*[+-]?(\d[\d_]*(\.[\d_]*)?([eE][+-]?\d[\d_]*)?|\.\d+|0x[\da-f_.]+(p[+-]?\d+)?|inf(inity)?|nan)$/i.test(c.req("timeout"))) {
                 throw new OcamlFailure("Failed to parse parameter 'timeout': expecting a float");
             }
-            const force = c.has("force") && cliBool("force", c.req("force"));
+            const force = c.bool("force");
             vbdUnplug(c, ref, force);
         },
     },

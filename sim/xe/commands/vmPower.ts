@@ -5,20 +5,17 @@
 import { setMemoryLimits } from "../../api/vm";
 import { assertOperationValid } from "../../api/vmOps";
 import { pauseVm, rebootVm, shutdownVm, startVm, unpauseVm } from "../../lifecycle/power";
-import type { Ctx } from "../context";
 import { CliFailure } from "../errors";
 import { doVmOp } from "../select";
-import { bytesOfString, cliBool } from "../values";
+import { bytesOfString } from "../values";
 import type { ImplTable } from "./types";
-
-const flag = (c: Ctx, name: string) => c.has(name) && cliBool(name, c.req(name));
 
 export const VM_POWER_COMMANDS: ImplTable = {
     "vm-start": {
         writes: true,
         run(c) {
-            const force = flag(c, "force");
-            const paused = flag(c, "paused");
+            const force = c.bool("force");
+            const paused = c.bool("paused");
             doVmOp(c, (vm) => {
                 if (c.has("on")) {
                     const on = c.req("on");
@@ -32,14 +29,14 @@ export const VM_POWER_COMMANDS: ImplTable = {
     "vm-shutdown": {
         writes: true,
         run(c) {
-            const force = flag(c, "force");
+            const force = c.bool("force");
             doVmOp(c, (vm) => shutdownVm(c, vm.ref, force), { ignore: ["progress"] });
         },
     },
     "vm-reboot": {
         writes: true,
         run(c) {
-            const force = flag(c, "force");
+            const force = c.bool("force");
             doVmOp(c, (vm) => rebootVm(c, vm.ref, force));
         },
     },
@@ -48,7 +45,7 @@ export const VM_POWER_COMMANDS: ImplTable = {
     "vm-reset-powerstate": {
         writes: true,
         run(c) {
-            if (!flag(c, "force")) {
+            if (!c.bool("force")) {
                 throw new CliFailure("This operation is dangerous and may cause data loss. This operation must be forced (use --force).");
             }
             doVmOp(c, (vm) => {

@@ -2,6 +2,7 @@
  * SR, PBD and VDI records (records.ml sr_record, pbd_record, vdi_record).
  */
 import type { Ctx } from "../context";
+import { pbdsOf } from "../../api/storage";
 import { CliFailure } from "../errors";
 import { PbdRec, Ref, SrRec, VdiRec } from "../../model/types";
 import { safeBool } from "../values";
@@ -9,7 +10,6 @@ import { ClassDef, FieldDef, constant, emptyMap, emptySet, mapField, rfc3339, ro
 
 const NID = "<not in database>";
 
-const pbdsOf = (c: Ctx, sr: Ref) => c.all("pbd").filter(([, p]) => p.SR === sr);
 const vdisOf = (c: Ctx, sr: Ref) => c.all("vdi").filter(([, v]) => v.SR === sr);
 const vbdsOfVdi = (c: Ctx, vdi: Ref) => c.all("vbd").filter(([, b]) => b.VDI === vdi).map(([, b]) => b.uuid);
 

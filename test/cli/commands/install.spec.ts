@@ -1,8 +1,8 @@
 /**
  * `vh install`, run as users run it (child processes) against a simulated host: the seed's three
  * steps and name-labels, the ISO library (upload once, verified; reused), progress on a terminal
- * and in a log, --json, an earlier install reused, deadlines, a missing network, an interrupt, and
- * wrong arguments.
+ * and in a log, --json, an earlier install reused, deadlines, a kept failed VM in its own ISO
+ * library, a missing network, an interrupt, and wrong arguments.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -152,6 +152,19 @@ describe("vh install", function () {
         assert.deepEqual(left, [], "the VM was removed again");
         const refs = fs.readdirSync(library).filter((f) => f.endsWith(".vh")).flatMap((m) => fs.readdirSync(path.join(library, m, "refs")));
         assert.ok(!refs.includes(machineRefId("late.lab")), "its ISO reference is released");
+    });
+
+    it("with --keep-failed-vm and its own --iso-library, suggests the vh destroy (naming that library) that removes both", async () => {
+        const custom = path.join(sim.stateDir, "kept-isos");
+        const r = await vh(["install", iso, sim.connection.host, "home", "kept.lab", ...key, "--install-timeout-minutes", "0.005", "--keep-failed-vm", "--iso-library", custom], { cwd: tmp });
+        assert.equal(r.code, 1, r.stderr);
+        // The VM does not name its library yet (that is written once the install succeeded): destroy must be told.
+        assert.ok(r.stderr.endsWith(`\n  The ISO reference stays for the kept VM; vh destroy 127.0.0.1 kept.lab --iso-library ${custom} removes both.\n`), r.stderr);
+        const d = await vh(["destroy", sim.connection.host, "kept.lab", ...key, "--iso-library", custom]);
+        assert.equal(d.code, 0, d.stderr);
+        assert.deepEqual((await xe.list("vm", {}, ["name-label"])).filter((v) => v["name-label"].startsWith("kept.lab")), []);
+        const markers = fs.existsSync(custom) ? fs.readdirSync(custom).filter((f) => f.endsWith(".vh")) : [];
+        assert.ok(!markers.flatMap((m) => fs.readdirSync(path.join(custom, m, "refs"))).includes(machineRefId("kept.lab")), "its ISO reference is released");
     });
 
     it("on an interrupt says what may be left and exits 130; vh destroy then removes it", async () => {

@@ -30,8 +30,8 @@ describe("provider/gateway/parse", () => {
 
     it("reads IPv4 resolvers, leaving out loopback stubs and IPv6", () => {
         assert.deepEqual(parseResolvConf("# generated\nnameserver 127.0.0.53\nnameserver 10.0.0.2\nnameserver fe80::1\nsearch corp\nnameserver 10.0.0.2\n"),
-            { servers: ["10.0.0.2"], loopbackOnly: false });
-        assert.deepEqual(parseResolvConf("nameserver 127.0.0.53\noptions edns0\n"), { servers: [], loopbackOnly: true });
+            { servers: ["10.0.0.2"] });
+        assert.deepEqual(parseResolvConf("nameserver 127.0.0.53\noptions edns0\n"), { servers: [] });
     });
 
     it("finds base chains that drop forwarded packets by default in `nft list ruleset`", () => {

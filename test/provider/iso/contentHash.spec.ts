@@ -4,6 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { contentHash, defaultCacheDir, REMASTER_FORMAT, remasteredIsoName, sourceIsoSha256 } from "../../../provider/iso/contentHash";
+import { RemasterInputError } from "../../../provider/iso/errors";
+import { remasterContentHash } from "../../../provider/iso/remaster";
 
 describe("provider/iso/contentHash", () => {
     let dir: string, iso: string, cacheDir: string;
@@ -66,11 +68,31 @@ describe("provider/iso/contentHash", () => {
         assert.equal(contentHash({ ...base, scripts: [...base.scripts] }), h);
         const variants = [
             { sourceIsoSha256: "b".repeat(64) }, { answerFile: Buffer.from("<installation />") }, { answerFilePath: "/a.xml" },
-            { scripts: [{ ...base.scripts[0], mode: 0o700 }] }, { kernelArgs: [...base.kernelArgs, "x"] }, { sourceDateEpoch: 1 },
+            { scripts: [{ ...base.scripts[0], mode: 0o700 }] }, { scripts: [{ ...base.scripts[0], data: Buffer.from("#!/bin/sh\n\n") }] },
+            { scripts: [{ ...base.scripts[0], path: "/firstboot.sh" }] }, { kernelArgs: [...base.kernelArgs, "x"] }, { sourceDateEpoch: 1 },
         ];
         const hashes = new Set([h, ...variants.map((v) => contentHash({ ...base, ...v }))]);
         assert.equal(hashes.size, variants.length + 1);
+        // The scripts are a set of files: their order does not matter.
+        const second = { path: "/firstboot.sh", data: Buffer.from("#!/bin/sh\nexit 0\n"), mode: 0o755 };
+        assert.equal(contentHash({ ...base, scripts: [base.scripts[0], second] }), contentHash({ ...base, scripts: [second, base.scripts[0]] }));
         assert.equal(remasteredIsoName(h), `vh-${h.slice(0, 16)}.iso`);
         assert.equal(REMASTER_FORMAT, 2);
+    });
+
+    it("hashes a script by its ramdisk path however it is spelt, and checks that path against answerFilePath", async () => {
+        // The input only has to be a file: the hash reads its bytes, nothing parses it as an ISO.
+        const options = { sourceIso: iso, answerFile: "<installation/>", cacheDir };
+        const withScript = (scriptPath: string) => ({ ...options, scripts: [{ path: scriptPath, data: Buffer.from("#!/bin/sh\n"), mode: 0o755 }] });
+        const absolute = await remasterContentHash(withScript("/postinst.sh"));
+        assert.deepEqual(await remasterContentHash(withScript("postinst.sh")), absolute);
+        assert.deepEqual(await remasterContentHash(withScript("./postinst.sh")), absolute);
+        await assert.rejects(remasterContentHash({ ...withScript("./postinst.sh"), answerFilePath: "/postinst.sh" }), (err: unknown) => {
+            assert.ok(err instanceof RemasterInputError);
+            assert.deepEqual(err.problems, [
+                'answerFilePath must not be one of the files the remaster adds (/postinst.sh, /.vh-remaster.json, /init), got "/postinst.sh"',
+            ]);
+            return true;
+        });
     });
 });

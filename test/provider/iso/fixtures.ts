@@ -8,17 +8,7 @@ import * as fs from "node:fs";
 import { inspectIso } from "../../../provider/iso/isoImage";
 
 /** The seed's answer file (generate_answerfile.sh dhcp). */
-export const ANSWER_FILE = `<?xml version="1.0"?>
-<installation srtype="ext">
-<primary-disk>sda</primary-disk>
-<keymap>us</keymap>
-<root-password>somepass</root-password>
-<source type="local"></source>
-<admin-interface name="eth0" proto="dhcp" />
-<timezone>America/Los_Angeles</timezone>
-<script stage="filesystem-populated" type="url">file:///postinst.sh</script>
-</installation>
-`;
+export { DHCP_ANSWERFILE as ANSWER_FILE } from "../../sim/installer/installerIso";
 
 /** What a default remaster adds to every installer entry. */
 export const ADDED_ARGS = "answerfile=file:///answerfile.xml install atexit=poweroff";

@@ -6,6 +6,7 @@
  */
 import * as assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,6 +14,27 @@ import { DATA_DIR, defaultScripts, FIRSTBOOT_PATH, POSTINST_PATH } from "../../.
 import { analyseFirstBoot } from "../../../sim/installer/firstboot";
 
 const NEW_ROOT = "/mnt/new root"; // a space, to prove the paths are quoted
+
+/**
+ * Every entry under `root`, sorted, as "<relative path> <mode>" plus a file's SHA-256 or a
+ * symlink's target: equal listings mean the same tree (mtimes left out: `touch` moves them).
+ */
+function treeOf(root: string): string[] {
+    const out: string[] = [];
+    const walk = (rel: string) => {
+        for (const name of fs.readdirSync(path.join(root, rel)).sort()) {
+            const entry = path.posix.join(rel, name);
+            const full = path.join(root, entry);
+            const st = fs.lstatSync(full);
+            const mode = st.mode.toString(8);
+            if (st.isSymbolicLink()) out.push(`${entry} ${mode} -> ${fs.readlinkSync(full)}`);
+            else if (st.isDirectory()) { out.push(`${entry} ${mode}`); walk(entry); }
+            else out.push(`${entry} ${mode} ${crypto.createHash("sha256").update(fs.readFileSync(full)).digest("hex")}`);
+        }
+    };
+    walk("");
+    return out;
+}
 
 describe("provider/iso/scripts (data/postinst.sh, data/firstboot.sh)", function () {
     this.timeout(30_000);
@@ -79,9 +101,13 @@ describe("provider/iso/scripts (data/postinst.sh, data/firstboot.sh)", function 
         assert.equal(verify.stderr, "");
     });
 
-    it("postinst.sh can run twice and refuses to run without the new root's mount point", () => {
-        assert.equal(inChroot(["/bin/sh", "/postinst.sh", NEW_ROOT]).status, 0);
-        assert.equal(inChroot(["/bin/sh", "/postinst.sh", NEW_ROOT]).status, 0);
+    it("postinst.sh can run twice, leaving the same tree, and refuses to run without the new root's mount point", () => {
+        const first = inChroot(["/bin/sh", "/postinst.sh", NEW_ROOT]);
+        assert.equal(first.status, 0, first.stderr);
+        const once = treeOf(path.join(chroot, NEW_ROOT));
+        const second = inChroot(["/bin/sh", "/postinst.sh", NEW_ROOT]);
+        assert.equal(second.status, 0, second.stderr);
+        assert.deepEqual(treeOf(path.join(chroot, NEW_ROOT)), once);
         const bare = inChroot(["/bin/sh", "/postinst.sh"]);
         assert.equal(bare.status, 2);
         assert.match(bare.stderr, /usage: postinst.sh NEW_ROOT_MOUNT_POINT/);

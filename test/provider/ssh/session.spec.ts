@@ -195,9 +195,16 @@ describe("provider/ssh session (real sshd)", function () {
 
         it("runs 50 commands at once on one connection, queueing beyond maxChannels", async () => {
             const session = getSession(keyArgs());
+            // Each command counts the commands running beside it through marker files.
+            const running = fs.mkdtempSync(path.join(scratch, "running-"));
             const logged = await logDuring(async () => {
-                const results = await Promise.all(Array.from({ length: 50 }, (_, i) => session.runOrThrow(sh`echo ${i}; sleep 0.05`)));
-                assert.deepEqual(results.map((r) => r.stdout), Array.from({ length: 50 }, (_, i) => `${i}\n`));
+                const results = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+                    session.runOrThrow(sh`touch ${running}/${String(i)}; sleep 0.05; echo ${String(i)} $(ls ${running} | wc -l); rm ${running}/${String(i)}`)));
+                // Each caller gets its own command's output.
+                assert.deepEqual(results.map((r) => r.stdout.split(" ")[0]), Array.from({ length: 50 }, (_, i) => String(i)));
+                const counts = results.map((r) => Number(r.stdout.split(" ")[1]));
+                assert.ok(Math.max(...counts) <= 8, `at most maxChannels (8) at once, saw ${Math.max(...counts)}`);
+                assert.ok(Math.max(...counts) >= 2, "commands did run side by side");
             });
             assert.equal((logged.match(/Accepted publickey/g) ?? []).length, 1);
         });

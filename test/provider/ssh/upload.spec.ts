@@ -130,6 +130,13 @@ describe("provider/ssh/upload (real sshd)", function () {
             assert.deepEqual(leftovers(remote), []);
         });
 
+        it("accepts a host key pinned as a key line on its own connection (pins survive the thread boundary)", async () => {
+            const file = path.join(local, "small.bin");
+            fs.writeFileSync(file, "hello\n");
+            const result = await upload(getSession({ ...args, hostKey: sshd.hostKeyLine }), file, `${remote}/key-pinned.bin`, { thread: "worker" });
+            assert.equal(result.sha256, sha256(Buffer.from("hello\n")));
+        });
+
         it("checks the host key on its own connection too", async () => {
             const file = path.join(local, "small.bin");
             const wrongPin = "SHA256:" + Buffer.alloc(32, 7).toString("base64").replace(/=+$/, "");
@@ -147,6 +154,14 @@ describe("provider/ssh/upload (real sshd)", function () {
             await upload(getSession(insecure, { log: (l) => lines.push(l) }), file, `${remote}/logged.bin`, { thread: "worker" });
             assert.equal(lines.filter((l) => /WARNING: insecureSkipHostKeyCheck is set/.test(l)).length, 1, lines.join("\n"));
         });
+    });
+
+    it("needs one SSH channel at a time: works with maxChannels 1", async () => {
+        const file = path.join(local, "one-channel.bin");
+        fs.writeFileSync(file, crypto.randomBytes(100_000));
+        const result = await upload(getSession({ ...args, maxChannels: 1, commandTimeoutMs: 20_000 }), file, `${remote}/one-channel.bin`, { thread: "caller" });
+        assert.equal(result.sha256, sha256(fs.readFileSync(file)));
+        assert.ok(fs.readFileSync(`${remote}/one-channel.bin`).equals(fs.readFileSync(file)));
     });
 
     describe("on a full filesystem (1 MiB tmpfs)", () => {

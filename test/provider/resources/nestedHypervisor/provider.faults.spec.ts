@@ -4,7 +4,8 @@
  * provider.spec.ts). The calls of a good create and delete are read from calls.log; then, for each
  * call and for both a dropped connection and an xe error at it:
  *   - the operation fails cleanly (or succeeds: a dropped read is retried), a failed create having
- *     removed everything it made (ResourceCreateError, nothing left over per the sweep);
+ *     removed everything it made (ResourceCreateError, nothing left over per the sweep); an xe
+ *     error always fails a delete (ResourceDeleteError);
  *   - a rerun converges (the VM is installed; the delete finishes);
  *   - a sweep of tagged objects and of VMs/VDIs named after the VM finds nothing.
  * Delete faults ride on the rerun's VM, so each case costs one faulted create, one create and one
@@ -179,6 +180,8 @@ describe("NestedHypervisor fault injection at every xe call of create and delete
                 }
             } else {
                 outcomes.deleteSucceeded++;
+                // Every step of removeVm reports an xe error other than "not found": the fault did not fire.
+                if (c.delete?.action.kind === "xe-error") problems.push(`${label(c.delete, "delete")}: succeeded despite the injected xe error`);
             }
             const leaks = sweepState(w.sim.stateDir, { names: [NAME], allow: w.allow });
             if (leaks.length) problems.push(`case create #${(c.create?.index ?? 0) + 1}/delete #${(c.delete?.index ?? 0) + 1}: left behind after the delete: ${leaks.join(", ")}`);
@@ -192,5 +195,6 @@ describe("NestedHypervisor fault injection at every xe call of create and delete
             `creates failed ${outcomes.createFailed} / succeeded ${outcomes.createSucceeded} (retried reads), deletes failed ${outcomes.deleteFailed} / succeeded ${outcomes.deleteSucceeded}`);
         assert.deepEqual(problems, []);
         assert.ok(outcomes.createFailed >= createSites.length, "most faults make the create fail");
+        assert.ok(outcomes.deleteFailed >= deleteSites.length, "every injected xe error makes the delete fail");
     });
 });

@@ -1,7 +1,8 @@
 /**
  * RemasteredIso through the real dynamic-provider host (TestEngine) against a simulated host: the
  * lifecycle with the host's files and SR checked after each step, the unchanged re-run that does
- * nothing, preview with unknown inputs, secrets, out-of-band deletion.
+ * nothing, preview with unknown inputs, secrets, out-of-band deletion, an answer file the host's
+ * installer cannot run.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -173,9 +174,21 @@ describe("RemasteredIso resource (real provider host, simulated XenServer)", fun
         assert.deepEqual(r.errors, []);
         assert.deepEqual(r.ops.map((o) => o.op), ["create"]);
         assert.ok(fs.existsSync(isoFile(outs.isoName)));
-        assert.ok(await xe.uuids("vdi", { uuid: state().outputs.vdiUuid }));
+        const back = state().outputs;
+        assert.deepEqual(await xe.uuids("vdi", { "sr-uuid": back.srUuid }), [back.vdiUuid], "the rescanned SR holds the new VDI only");
         assert.deepEqual((await engine.destroy()).errors, []);
         assert.deepEqual(await sweep(xe), []);
+    });
+
+    it("rejects an answer file the host's installer cannot run (no target given) before writing anything", async () => {
+        const model = answerFile();
+        model.scripts = [...(model.scripts ?? []), { stage: "packages-installed", type: "url", location: "file:///pkgs.sh" }];
+        const calls = callCount(sim.stateDir);
+        const r = await engine.up(() => { new RemasteredIso("iso", { sourceIso: source, answerFile: model }); });
+        assert.equal(r.errors.length, 1);
+        assert.match(r.errors[0].message, /RemasteredIso vh-[0-9a-f]{16}\.iso: the answer file does not suit the xenserver-8 installer:\n- scripts\[1\]\.stage is not supported by XenServer 8/);
+        assert.deepEqual(writes(callsSince(sim.stateDir, calls)), []);
+        assert.equal(engine.state.size, 0);
     });
 
     it("reports invalid inputs all at once, naming input, rule and value", async () => {

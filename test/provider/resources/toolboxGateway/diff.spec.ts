@@ -1,6 +1,9 @@
 import * as assert from "node:assert/strict";
-import { UNKNOWN } from "../../../../provider/resources/toolboxGateway/check";
-import { diffGateway } from "../../../../provider/resources/toolboxGateway/diff";
+import { UNKNOWN } from "../../../../provider/resources/common/unknown";
+import { diffGateway as diffWith } from "../../../../provider/resources/toolboxGateway/diff";
+
+const noConfig = { get: () => undefined };
+const diffGateway = (olds: Parameters<typeof diffWith>[0], news: Parameters<typeof diffWith>[1]) => diffWith(olds, news, noConfig);
 
 describe("provider/resources/toolboxGateway/diff", () => {
     const inputs = {
@@ -24,9 +27,16 @@ describe("provider/resources/toolboxGateway/diff", () => {
         });
     }
 
-    it("replaces when the XenServer host changes, but updates when only its credentials do", () => {
+    it("replaces when the XenServer host changes; its credentials alone change nothing", () => {
         assert.deepEqual(diffGateway(olds, { ...inputs, connection: { host: "10.0.0.26", password: "b" } }).replaces, ["connection"]);
-        assert.deepEqual(diffGateway(olds, { ...inputs, connection: { host: "10.0.0.25", port: 22, password: "c" } }), { changes: true, replaces: [], deleteBeforeReplace: true });
+        assert.deepEqual(diffGateway(olds, { ...inputs, connection: { host: "10.0.0.25", port: 22, password: "c" } }), { changes: false, replaces: [], deleteBeforeReplace: true });
+    });
+
+    it("compares the host kept in state with the stack config's when the argument is absent", () => {
+        const config = (host: string) => ({ get: (k: string) => ({ "virtual-hypervisor:host": host, "virtual-hypervisor:password": "pw" } as Record<string, string>)[k] });
+        const fromConfig = { ...inputs, connection: undefined };
+        assert.deepEqual(diffWith(olds, fromConfig, config("10.0.0.25")), { changes: false, replaces: [], deleteBeforeReplace: true });
+        assert.deepEqual(diffWith(olds, fromConfig, config("10.0.0.99")).replaces, ["connection"]);
     });
 
     for (const [key, value] of Object.entries({

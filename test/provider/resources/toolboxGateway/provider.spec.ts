@@ -19,7 +19,7 @@ import { removeGateway } from "../../../../provider/gateway";
 import { addFault, clearFaults, readCalls } from "../../../../sim";
 import { markGuestPvDrivers } from "../../../../sim/guest/tools";
 import { ToolboxGateway, ToolboxGatewayArgs, gatewayMac } from "../../../../provider/resources/toolboxGateway";
-import { UNKNOWN } from "../../../../provider/resources/toolboxGateway/check";
+import { UNKNOWN } from "../../../../provider/resources/common/unknown";
 import { closeAll, getSession } from "../../../../provider/ssh";
 import { XeClient } from "../../../../provider/xe";
 import { httpGet, natLabSkipReason, NatLab, resolveA, startNatLab, ToolboxSnapshot } from "../../../helpers/netns";

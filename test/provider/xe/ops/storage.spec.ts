@@ -51,6 +51,7 @@ describeOnEachFront("provider/xe/ops/storage", (ctx) => {
         try {
             const vdi = await ctx.xe.vdi.create({ srUuid: sr, nameLabel: "vh-disk", virtualSize: "1GiB", otherConfig: { "vh:lab": "x" } });
             assert.equal(await ctx.xe.paramGet("vdi", vdi, "virtual-size"), String(1024 ** 3));
+            assert.equal(await ctx.xe.paramGet("vdi", vdi, "other-config", "vh:lab"), "x");
             const vbd = await ctx.xe.vbd.create({ vmUuid: vm, vdiUuid: vdi, device: 0, bootable: true });
             assert.equal(await ctx.xe.paramGet("vbd", vbd, "mode"), "RW");
             await ctx.xe.vbd.destroy(vbd);
